@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: MIT
+# sctpio build. `make run` and `make test` are the two entry points; see README.md.
+
+VERSION   := 0.1.0
+SOVERSION := 0
+PREFIX    ?= /usr/local
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR?= $(PREFIX)/include
+DESTDIR   ?=
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+SAN       ?=
+B         ?= build
+GO        ?= go
+SCTP_RUN  := scripts/sctp-run
+TEST_TIMEOUT ?= 120
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASEFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -fvisibility=hidden -fPIC $(WARN) $(SAN)
+TESTFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -Itest -Wall -Wextra -Werror -Wshadow $(SAN) -pthread
+
+SRCS      := $(sort $(wildcard src/*.c))
+HDRS      := include/sctpio.h $(sort $(wildcard include/sctpio/*.h)) src/internal.h
+OBJS      := $(SRCS:src/%.c=$(B)/obj/%.o)
+TESTS     := $(sort $(wildcard test/t_*.c))
+TESTBINS  := $(TESTS:test/%.c=$(B)/test/%)
+TOOLS     := $(B)/sctpperf
+GOTEST    := $(B)/go/sctp.test
+
+.PHONY: all lib tools tests gotest run test check install uninstall clean amalg amalg-check fuzz
+
+all: lib tools
+
+lib: $(B)/libsctpio.a $(B)/libsctpio.so
+
+$(B)/obj/%.o: src/%.c $(HDRS) | $(B)/obj
+	$(CC) $(CFLAGS) $(BASEFLAGS) -c -o $@ $<
+
+$(B)/libsctpio.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/libsctpio.so: $(OBJS) src/sctpio.map
+	$(CC) $(CFLAGS) $(SAN) -shared -Wl,-soname,libsctpio.so.$(SOVERSION) -Wl,--version-script=src/sctpio.map \
+		-o $(B)/libsctpio.so.$(VERSION) $(OBJS) -pthread
+	ln -sf libsctpio.so.$(VERSION) $(B)/libsctpio.so.$(SOVERSION)
+	ln -sf libsctpio.so.$(VERSION) $@
+
+$(B)/obj $(B)/test $(B)/go:
+	mkdir -p $@
+
+# Test programs and tools link the static library, so they run from the tree without LD_LIBRARY_PATH.
+$(B)/test/%: test/%.c test/test.h $(B)/libsctpio.a | $(B)/test
+	$(CC) $(CFLAGS) $(TESTFLAGS) -o $@ $< $(B)/libsctpio.a -lm
+
+$(B)/sctpperf: $(wildcard tools/sctpperf/*.c tools/sctpperf/*.h) $(B)/libsctpio.a
+	$(CC) $(CFLAGS) $(TESTFLAGS) -Itools/sctpperf -o $@ $(filter %.c,$^) $(B)/libsctpio.a -lm
+
+tools: $(TOOLS)
+tests: $(TESTBINS)
+
+# The Go package compiles an amalgamation of src/ (cgo only sees files in the package's folder).
+amalg:
+	scripts/amalgamate
+
+amalg-check:
+	scripts/amalgamate --check
+
+gotest: amalg-check | $(B)/go
+	$(GO) vet ./sctp/
+	$(GO) test -race -c -o $(GOTEST) ./sctp/
+
+# The main job: a loopback demo through the harness (natively where the kernel has SCTP).
+run: all
+	$(SCTP_RUN) -- $(B)/sctpperf loopback
+
+# Build everything on the host, then run the C and Go tests where kernel SCTP works.
+test: all tests gotest
+	$(SCTP_RUN) -- test/run-tests -t $(TEST_TIMEOUT) $(TESTBINS) $(GOTEST)
+
+check: test
+
+fuzz:
+	$(MAKE) -f fuzz/Makefile
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/sctpio
+	install -m 644 $(B)/libsctpio.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/libsctpio.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libsctpio.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsctpio.so.$(SOVERSION)
+	ln -sf libsctpio.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsctpio.so
+	install -m 644 include/sctpio.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/sctpio/*.h $(DESTDIR)$(INCLUDEDIR)/sctpio/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' sctpio.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/sctpio.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libsctpio.* $(DESTDIR)$(LIBDIR)/pkgconfig/sctpio.pc $(DESTDIR)$(INCLUDEDIR)/sctpio.h
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/sctpio
+
+clean:
+	rm -rf $(B)

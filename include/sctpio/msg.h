@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sctpio/msg.h - sending and receiving one message with its RFC 6458 metadata.
+ *
+ * PPIDs are given and returned in HOST byte order: sctpio converts to and from the network order the
+ * kernel expects. (Every other wrapper passes the value through, so a PPID of 46 goes on the wire as
+ * 0x2e000000 unless the caller remembered htonl.)
+ *
+ * Partial messages: a message larger than the receive buffer arrives in several pieces. Every piece
+ * except the last has SCTPIO_MSG_MORE set in sctpio_rcvinfo.flags; nothing is ever truncated
+ * silently. sctpio_recv_append joins the pieces for callers that want whole messages.
+ */
+#ifndef SCTPIO_MSG_H
+#define SCTPIO_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <linux/sctp.h>
+#include "addr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Flags of struct sctpio_sndinfo. */
+enum sctpio_send_flags {
+	SCTPIO_UNORDERED = 1 << 0, /* deliver without regard to stream order (SCTP_UNORDERED) */
+	SCTPIO_EOF = 1 << 1,       /* start a graceful shutdown after this message (SCTP_EOF) */
+	SCTPIO_ABORT = 1 << 2,     /* abort the association; the data is the abort reason (SCTP_ABORT) */
+	SCTPIO_SENDALL = 1 << 3,   /* one-to-many: send to every association (SCTP_SENDALL) */
+	SCTPIO_ADDR_OVER = 1 << 4, /* send to sndinfo.to rather than the primary path (SCTP_ADDR_OVER) */
+};
+
+/* PR-SCTP policies (RFC 3758 / RFC 7496) for struct sctpio_sndinfo.pr_policy. */
+enum sctpio_pr_policy {
+	SCTPIO_PR_NONE = 0, /* reliable */
+	SCTPIO_PR_TTL = 1,  /* pr_value: lifetime in milliseconds */
+	SCTPIO_PR_RTX = 2,  /* pr_value: maximum number of retransmissions */
+	SCTPIO_PR_PRIO = 3, /* pr_value: priority; lower values are abandoned first when the buffer is full */
+};
+
+/* What to send a message with. Zero-initialise it: all-zero means stream 0, PPID 0, ordered, reliable. */
+struct sctpio_sndinfo {
+	uint16_t stream;           /* outbound stream; must be below the negotiated count (else -EINVAL) */
+	uint16_t flags;            /* enum sctpio_send_flags */
+	uint32_t ppid;             /* payload protocol id, host byte order */
+	uint32_t context;          /* returned in send-failed notifications for this message */
+	sctp_assoc_t assoc_id;     /* one-to-many: the association (0 with `to` set: by address) */
+	uint16_t pr_policy;        /* enum sctpio_pr_policy */
+	uint32_t pr_value;         /* meaning depends on pr_policy */
+	const sctpio_addr *to;     /* one-to-many: destination or new association's peer; may be NULL */
+};
+
+/* Flags of struct sctpio_rcvinfo. */
+enum sctpio_recv_flags {
+	SCTPIO_MSG_NOTIFICATION = 1 << 0, /* the bytes are a notification: decode with sctpio_notification_decode */
+	SCTPIO_MSG_MORE = 1 << 1,         /* not the end of the message: more pieces follow (no MSG_EOR) */
+	SCTPIO_MSG_UNORDERED = 1 << 2,    /* the message was sent unordered */
+	SCTPIO_MSG_HAS_INFO = 1 << 3,     /* stream/ssn/ppid/tsn/cumtsn/context/assoc_id are valid (RCVINFO) */
+	SCTPIO_MSG_HAS_NEXT = 1 << 4,     /* next_* fields are valid (NXTINFO; enable SCTP_RECVNXTINFO) */
+	SCTPIO_MSG_CTRUNC = 1 << 5,       /* ancillary data did not fit (should not happen: report a bug) */
+};
+
+/* What a message arrived with. Filled by sctpio_recv; the fields are valid as flags say. */
+struct sctpio_rcvinfo {
+	uint32_t flags;         /* enum sctpio_recv_flags */
+	uint16_t stream;        /* inbound stream */
+	uint16_t ssn;           /* stream sequence number */
+	uint32_t ppid;          /* payload protocol id, host byte order */
+	uint32_t tsn;           /* transmission sequence number of the first chunk */
+	uint32_t cumtsn;        /* cumulative TSN (unordered messages) */
+	uint32_t context;       /* the context set with SCTP_CONTEXT */
+	sctp_assoc_t assoc_id;  /* association the message belongs to */
+	sctpio_addr from;       /* sender's address (family 0 when the kernel gave none) */
+	/* The next message waiting, when SCTPIO_MSG_HAS_NEXT is set. */
+	uint16_t next_stream;
+	uint16_t next_flags;    /* SCTP_UNORDERED / SCTP_COMPLETE / SCTP_NOTIFICATION as the kernel gives */
+	uint32_t next_ppid;     /* host byte order */
+	uint32_t next_length;
+	sctp_assoc_t next_assoc_id;
+};
+
+/*
+ * sctpio_send - send one message (len > 0) with info (NULL: all zero). One SCTP message is one call:
+ * the kernel either takes it all or nothing. Returns len, or -errno: -EINVAL (NULL buf, len 0 without
+ * SCTPIO_EOF/SCTPIO_ABORT, stream beyond the negotiated count), -EMSGSIZE (larger than the socket can
+ * ever send), -EAGAIN (non-blocking and the send buffer is full: nothing was sent), -EPIPE/-ENOTCONN
+ * after the association ended.
+ */
+SCTPIO_API ssize_t sctpio_send(int fd, const void *buf, size_t len, const struct sctpio_sndinfo *info);
+
+/* sctpio_sendv - like sctpio_send with the message gathered from iovcnt buffers. */
+SCTPIO_API ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info);
+
+/*
+ * sctpio_recv - receive one message or one piece of one into buf[0..cap) and describe it in *info
+ * (which may be NULL). Returns the number of bytes (0 means the peer shut down a one-to-one
+ * association), or -errno (-EAGAIN when nothing is waiting on a non-blocking socket; -EINVAL for a
+ * NULL buffer or cap 0). Check info->flags: SCTPIO_MSG_MORE means the message goes on in the next read.
+ */
+SCTPIO_API ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info);
+
+/*
+ * sctpio_recv_append - receive the next piece of a message and append it at buf + *len (cap is the
+ * whole buffer's size), for callers that want whole messages up to a size they choose.
+ * Returns 1 when the message is complete (buf[0..*len) holds it, info describes it), 0 when a piece
+ * arrived but more follows (call again; keep buf, *len and info), or -errno: -EAGAIN with nothing
+ * new (keep state, wait, call again), -EMSGSIZE when the buffer is full and the message goes on
+ * (buf holds the first *len bytes; grow the buffer, keep *len, and call again — nothing is lost).
+ * Start each message with *len = 0. The kernel does not interleave other messages between pieces
+ * unless SCTP_FRAGMENT_INTERLEAVE is raised above 0 (sctpio leaves it at 0).
+ */
+SCTPIO_API int sctpio_recv_append(int fd, void *buf, size_t cap, size_t *len, struct sctpio_rcvinfo *info);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

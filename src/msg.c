@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/*
+ * msg.c - one message with its RFC 6458 ancillary data: SCTP_SNDINFO/SCTP_PRINFO out,
+ * SCTP_RCVINFO/SCTP_NXTINFO in. The cmsg builders and parsers here are shared with the batch layer.
+ */
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+
+int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len)
+{
+	const unsigned known = SCTPIO_UNORDERED | SCTPIO_EOF | SCTPIO_ABORT | SCTPIO_SENDALL | SCTPIO_ADDR_OVER;
+
+	if (!si)
+		return len ? 0 : -EINVAL;
+	if ((si->flags & ~known) || si->pr_policy > SCTPIO_PR_PRIO)
+		return -EINVAL;
+	/* An empty message is meaningful only as a shutdown or an abort without a reason. */
+	if (len == 0 && !(si->flags & (SCTPIO_EOF | SCTPIO_ABORT)))
+		return -EINVAL;
+	if (si->to && !sctpio_addr_len(si->to))
+		return -EINVAL;
+	if ((si->flags & SCTPIO_ADDR_OVER) && !si->to)
+		return -EINVAL;
+	return 0;
+}
+
+size_t sctpio__sndinfo_cmsg(const struct sctpio_sndinfo *si, void *cbuf)
+{
+	struct cmsghdr *c = cbuf;
+	struct sctp_sndinfo snd = { 0 };
+	size_t used;
+
+	if (si) {
+		snd.snd_sid = si->stream;
+		snd.snd_ppid = htonl(si->ppid);
+		snd.snd_context = si->context;
+		snd.snd_assoc_id = si->assoc_id;
+		if (si->flags & SCTPIO_UNORDERED)
+			snd.snd_flags |= SCTP_UNORDERED;
+		if (si->flags & SCTPIO_EOF)
+			snd.snd_flags |= SCTP_EOF;
+		if (si->flags & SCTPIO_ABORT)
+			snd.snd_flags |= SCTP_ABORT;
+		if (si->flags & SCTPIO_SENDALL)
+			snd.snd_flags |= SCTP_SENDALL;
+		if (si->flags & SCTPIO_ADDR_OVER)
+			snd.snd_flags |= SCTP_ADDR_OVER;
+	}
+	memset(cbuf, 0, SCTPIO__SND_CMSG_SPACE);
+	c->cmsg_level = IPPROTO_SCTP;
+	c->cmsg_type = SCTP_SNDINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(snd));
+	memcpy(CMSG_DATA(c), &snd, sizeof(snd));
+	used = CMSG_SPACE(sizeof(snd));
+	if (si && si->pr_policy != SCTPIO_PR_NONE) {
+		struct sctp_prinfo pr = { .pr_policy = si->pr_policy, .pr_value = si->pr_value };
+		c = (struct cmsghdr *)((char *)cbuf + used);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = SCTP_PRINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pr));
+		memcpy(CMSG_DATA(c), &pr, sizeof(pr));
+		used += CMSG_SPACE(sizeof(pr));
+	}
+	return used;
+}
+
+void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
+{
+	memset(ri, 0, offsetof(struct sctpio_rcvinfo, from));
+	memset(&ri->next_stream, 0, sizeof(*ri) - offsetof(struct sctpio_rcvinfo, next_stream));
+	if (mh->msg_flags & MSG_NOTIFICATION)
+		ri->flags |= SCTPIO_MSG_NOTIFICATION;
+	if (!(mh->msg_flags & MSG_EOR))
+		ri->flags |= SCTPIO_MSG_MORE;
+	if (mh->msg_flags & MSG_CTRUNC)
+		ri->flags |= SCTPIO_MSG_CTRUNC;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c)) {
+		if (c->cmsg_level != IPPROTO_SCTP)
+			continue;
+		if (c->cmsg_type == SCTP_RCVINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_rcvinfo))) {
+			struct sctp_rcvinfo r;
+			memcpy(&r, CMSG_DATA(c), sizeof(r));
+			ri->flags |= SCTPIO_MSG_HAS_INFO;
+			if (r.rcv_flags & SCTP_UNORDERED)
+				ri->flags |= SCTPIO_MSG_UNORDERED;
+			ri->stream = r.rcv_sid;
+			ri->ssn = r.rcv_ssn;
+			ri->ppid = ntohl(r.rcv_ppid);
+			ri->tsn = r.rcv_tsn;
+			ri->cumtsn = r.rcv_cumtsn;
+			ri->context = r.rcv_context;
+			ri->assoc_id = r.rcv_assoc_id;
+		} else if (c->cmsg_type == SCTP_NXTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_nxtinfo))) {
+			struct sctp_nxtinfo n;
+			memcpy(&n, CMSG_DATA(c), sizeof(n));
+			ri->flags |= SCTPIO_MSG_HAS_NEXT;
+			ri->next_stream = n.nxt_sid;
+			ri->next_flags = n.nxt_flags;
+			ri->next_ppid = ntohl(n.nxt_ppid);
+			ri->next_length = n.nxt_length;
+			ri->next_assoc_id = n.nxt_assoc_id;
+		}
+	}
+}
+
+ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
+{
+	char cbuf[SCTPIO__SND_CMSG_SPACE];
+	size_t len = 0;
+	int rc;
+
+	if (fd < 0)
+		return -EBADF;
+	if (iovcnt < 0 || (iovcnt > 0 && !iov))
+		return -EINVAL;
+	for (int i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len && !iov[i].iov_base)
+			return -EINVAL;
+		len += iov[i].iov_len;
+	}
+	if ((rc = sctpio__sndinfo_valid(info, len)) < 0)
+		return rc;
+	struct msghdr mh = {
+		.msg_name = info && info->to ? (void *)info->to : NULL,
+		.msg_namelen = info && info->to ? sctpio_addr_len(info->to) : 0,
+		.msg_iov = (struct iovec *)iov,
+		.msg_iovlen = (size_t)iovcnt,
+		.msg_control = cbuf,
+		.msg_controllen = sctpio__sndinfo_cmsg(info, cbuf),
+	};
+	ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	return n < 0 ? sctpio__err() : n;
+}
+
+ssize_t sctpio_send(int fd, const void *buf, size_t len, const struct sctpio_sndinfo *info)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	if (len && !buf)
+		return -EINVAL;
+	return sctpio_sendv(fd, &iov, len ? 1 : 0, info);
+}
+
+ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
+{
+	char cbuf[SCTPIO__RCV_CMSG_SPACE];
+	struct sctpio_rcvinfo scratch;
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+
+	if (fd < 0)
+		return -EBADF;
+	if (!buf || cap == 0)
+		return -EINVAL;
+	if (!info)
+		info = &scratch;
+	memset(&info->from, 0, sizeof(info->from));
+	struct msghdr mh = {
+		.msg_name = &info->from,
+		.msg_namelen = sizeof(info->from),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	ssize_t n = recvmsg(fd, &mh, 0);
+	if (n < 0)
+		return sctpio__err();
+	sctpio__rcvinfo_parse(&mh, info);
+	/* End of stream on a one-to-one socket is not a partial message. */
+	if (n == 0)
+		info->flags &= ~(uint32_t)SCTPIO_MSG_MORE;
+	return n;
+}
+
+int sctpio_recv_append(int fd, void *buf, size_t cap, size_t *len, struct sctpio_rcvinfo *info)
+{
+	struct sctpio_rcvinfo piece;
+
+	if (!buf || !len || !info || *len > cap)
+		return -EINVAL;
+	if (*len == cap)
+		return -EMSGSIZE;
+	ssize_t n = sctpio_recv(fd, (char *)buf + *len, cap - *len, &piece);
+	if (n < 0)
+		return (int)n;
+	if (n == 0) {
+		/* End of stream: complete when between messages, a cut message (-EPIPE) inside one. */
+		if (*len)
+			return -EPIPE;
+		*info = piece;
+		return 1;
+	}
+	/* The first piece's metadata describes the message; keep it and update only the flags. */
+	if (*len == 0)
+		*info = piece;
+	else
+		info->flags = (info->flags & ~(uint32_t)SCTPIO_MSG_MORE) | (piece.flags & SCTPIO_MSG_MORE);
+	*len += (size_t)n;
+	if (!(piece.flags & SCTPIO_MSG_MORE))
+		return 1;
+	return *len == cap ? -EMSGSIZE : 0;
+}

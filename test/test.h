@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test.h - assertions and loopback fixtures for sctpio's test programs.
+ * A failed check prints file:line and the values, and exits 1; exit 77 means "skipped".
+ */
+#ifndef SCTPIO_TEST_H
+#define SCTPIO_TEST_H
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sctpio.h"
+
+#define FAIL(...) do { fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); \
+	fputc('\n', stderr); exit(1); } while (0)
+#define CHECK(c) do { if (!(c)) FAIL("check failed: %s", #c); } while (0)
+#define CHECK_EQ(a, b) do { long long _a = (long long)(a), _b = (long long)(b); \
+	if (_a != _b) FAIL("%s == %lld, expected %s == %lld", #a, _a, #b, _b); } while (0)
+/* A call returning >= 0 or -errno must succeed. */
+#define OK(call) ({ long long _r = (long long)(call); \
+	if (_r < 0) { FAIL("%s failed: %s", #call, strerror((int)-_r)); } \
+	_r; })
+#define SKIP(...) do { fprintf(stderr, "skip: " __VA_ARGS__); fputc('\n', stderr); exit(77); } while (0)
+
+/* Wait until fd has `events` (POLLIN/POLLOUT), failing the test after ms milliseconds. */
+static inline void wait_fd(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int rc;
+	do
+		rc = poll(&p, 1, ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		FAIL("fd %d not ready (events 0x%x) within %d ms", fd, events, ms);
+	if (rc < 0)
+		FAIL("poll: %s", strerror(errno));
+}
+
+/* Receive one whole data message (skipping notifications) with a deadline; returns its length. */
+static inline ssize_t recv_data(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *ri)
+{
+	for (;;) {
+		wait_fd(fd, POLLIN, 10000);
+		ssize_t n = sctpio_recv(fd, buf, cap, ri);
+		if (n == -EAGAIN)
+			continue;
+		if (n < 0)
+			FAIL("sctpio_recv: %s", strerror((int)-n));
+		if (!(ri->flags & SCTPIO_MSG_NOTIFICATION))
+			return n;
+	}
+}
+
+/* Send, waiting for room when the socket is full. */
+static inline void send_all(int fd, const void *buf, size_t len, const struct sctpio_sndinfo *si)
+{
+	for (;;) {
+		ssize_t n = sctpio_send(fd, buf, len, si);
+		if (n == (ssize_t)len)
+			return;
+		if (n != -EAGAIN)
+			FAIL("sctpio_send: %s", n < 0 ? strerror((int)-n) : "short send");
+		wait_fd(fd, POLLOUT, 10000);
+	}
+}
+
+/* A listening server on 127.0.0.1 (kernel-chosen port) and its address. */
+static inline int test_server(int style, sctpio_addr *addr)
+{
+	OK(sctpio_addr_parse(addr, "127.0.0.1", 0));
+	int fd = OK(sctpio_sock_server(style, addr, 1, 0, 0));
+	CHECK_EQ(OK(sctpio_sock_local_addrs(fd, 0, addr, 1)), 1);
+	return fd;
+}
+
+#endif
