@@ -1,0 +1,3 @@
+module github.com/sctpio/sctpio
+
+go 1.22

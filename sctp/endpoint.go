@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+
+//go:build linux && cgo
+
+package sctp
+
+/*
+#include "sctpio.h"
+*/
+import "C"
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"syscall"
+	"time"
+)
+
+// Endpoint is a one-to-many SCTP socket: many associations on one descriptor, each message tagged
+// with its association id. A server makes one with ListenEndpoint; a client with NewEndpoint, then
+// Connect or simply WriteMsgTo a peer address (the association is set up implicitly).
+type Endpoint struct {
+	s *sock
+}
+
+// ListenEndpoint opens a one-to-many endpoint bound to address and accepting associations.
+func ListenEndpoint(network, address string) (*Endpoint, error) {
+	laddr, err := ResolveAddr(network, address)
+	if err != nil {
+		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
+	}
+	s, err := listen(network, laddr, C.SCTPIO_ONE_TO_MANY)
+	if err != nil {
+		return nil, err
+	}
+	return &Endpoint{s: s}, nil
+}
+
+// NewEndpoint opens a one-to-many endpoint bound to laddr (nil: any address, a kernel-chosen port)
+// that does not accept associations, for clients.
+func NewEndpoint(network string, laddr *Addr) (*Endpoint, error) {
+	flags, err := familyFlags(network)
+	if err != nil {
+		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
+	}
+	family := C.int(C.AF_INET6)
+	if network == "sctp4" {
+		family = C.AF_INET
+	}
+	fd := C.sctpio_sock_open(family, C.SCTPIO_ONE_TO_MANY, flags)
+	if fd < 0 {
+		return nil, &net.OpError{Op: "socket", Net: network, Err: wrapErrno("socket", C.long(fd))}
+	}
+	if laddr != nil {
+		addrs := laddr.cAddrs(network)
+		if r := C.sctpio_sock_bind(fd, &addrs[0], C.size_t(len(addrs))); r < 0 {
+			C.sctpio_sock_close(fd)
+			return nil, &net.OpError{Op: "bind", Net: network, Source: laddr, Err: wrapErrno("bind", C.long(r))}
+		}
+	}
+	s, err := newSock(fd, network)
+	if err != nil {
+		return nil, err
+	}
+	if la, err := s.addrs(false, 0); err == nil {
+		s.laddr = la
+	}
+	return &Endpoint{s: s}, nil
+}
+
+// Connect starts an association to raddr (all of its addresses) and returns its id. The
+// association comes up in the background; its COMM_UP notification tells when. Writes to it before
+// then are queued by the kernel.
+func (e *Endpoint) Connect(ctx context.Context, raddr *Addr) (AssocID, error) {
+	if raddr == nil || len(raddr.IPs) == 0 {
+		return 0, &net.OpError{Op: "connect", Net: e.s.net, Err: errMissingAddress}
+	}
+	peers := raddr.cAddrs(e.s.net)
+	var id C.sctp_assoc_t
+	err := e.s.control("connect", func(fd C.int) C.long {
+		return C.long(C.sctpio_sock_connect(fd, &peers[0], C.size_t(len(peers)), &id))
+	})
+	return AssocID(id), err
+}
+
+// ReadMsgFrom reads one message or piece into b: info tells its association, stream, PPID, sender
+// and flags (More, Notification). It parks the goroutine until a message is there.
+func (e *Endpoint) ReadMsgFrom(b []byte, info *RcvInfo) (int, error) { return e.s.recvMsg(b, info) }
+
+// WriteMsgTo sends b as one message: to the association info.AssocID, or, when to is valid, to that
+// peer address (setting up an association if there is none).
+func (e *Endpoint) WriteMsgTo(b []byte, info *SndInfo, to netip.AddrPort) (int, error) {
+	return e.s.sendMsg(b, info, to)
+}
+
+// PeelOff branches association id off onto its own one-to-one connection.
+func (e *Endpoint) PeelOff(id AssocID) (*SCTPConn, error) {
+	var nfd C.int
+	err := e.s.control("peeloff", func(fd C.int) C.long {
+		nfd = C.sctpio_sock_peeloff(fd, C.sctp_assoc_t(id), 0)
+		return C.long(nfd)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s, err := newSock(nfd, e.s.net)
+	if err != nil {
+		return nil, err
+	}
+	s.laddr, _ = s.addrs(false, 0)
+	s.raddr, _ = s.addrs(true, 0)
+	return &SCTPConn{s: s}, nil
+}
+
+// Shutdown gracefully ends association id.
+func (e *Endpoint) Shutdown(id AssocID) error {
+	return e.s.control("shutdown", func(fd C.int) C.long { return C.long(C.sctpio_sock_shutdown(fd, C.sctp_assoc_t(id))) })
+}
+
+// Abort aborts association id at once, sending reason in the ABORT chunk.
+func (e *Endpoint) Abort(id AssocID, reason []byte) error {
+	return e.s.control("abort", func(fd C.int) C.long {
+		var p *byte
+		if len(reason) > 0 {
+			p = &reason[0]
+		}
+		return C.long(C.sctpio_sock_abort(fd, C.sctp_assoc_t(id), unsafePointer(p), C.size_t(len(reason))))
+	})
+}
+
+// PeerAddrs returns the peer addresses of association id.
+func (e *Endpoint) PeerAddrs(id AssocID) (*Addr, error) { return e.s.addrs(true, id) }
+
+// LocalAddr returns the endpoint's bound addresses.
+func (e *Endpoint) LocalAddr() net.Addr { return e.s.laddr }
+
+// Close closes the endpoint and every association on it, unblocking pending calls.
+func (e *Endpoint) Close() error { return e.s.close() }
+
+// SetDeadline sets the read and write deadlines.
+func (e *Endpoint) SetDeadline(t time.Time) error { return e.s.setDeadline(t) }
+
+// SetReadDeadline sets the read deadline.
+func (e *Endpoint) SetReadDeadline(t time.Time) error { return e.s.setReadDeadline(t) }
+
+// SetWriteDeadline sets the write deadline.
+func (e *Endpoint) SetWriteDeadline(t time.Time) error { return e.s.setWriteDeadline(t) }
+
+// SyscallConn gives access to the descriptor.
+func (e *Endpoint) SyscallConn() (syscall.RawConn, error) { return e.s.rc, nil }

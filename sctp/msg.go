@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+
+//go:build linux && cgo
+
+package sctp
+
+/*
+#include "sctpio.h"
+*/
+import "C"
+
+import "net/netip"
+
+// AssocID identifies an association on a one-to-many endpoint (0 on a one-to-one connection).
+type AssocID int32
+
+// SendFlag modifies how one message is sent.
+type SendFlag uint16
+
+// Send flags (RFC 6458 SCTP_SNDINFO flags).
+const (
+	Unordered SendFlag = C.SCTPIO_UNORDERED // deliver without regard to stream order
+	EOF       SendFlag = C.SCTPIO_EOF       // start a graceful shutdown after this message
+	Abort     SendFlag = C.SCTPIO_ABORT     // abort the association; the data is the reason
+	SendAll   SendFlag = C.SCTPIO_SENDALL   // one-to-many: send to every association
+	AddrOver  SendFlag = C.SCTPIO_ADDR_OVER // send to the given address, not the primary path
+)
+
+// PRPolicy is a partial-reliability policy (RFC 3758, RFC 7496).
+type PRPolicy uint16
+
+// Partial-reliability policies; SndInfo.PRValue gives the limit.
+const (
+	PRNone PRPolicy = C.SCTPIO_PR_NONE // reliable
+	PRTTL  PRPolicy = C.SCTPIO_PR_TTL  // PRValue: lifetime in milliseconds
+	PRRtx  PRPolicy = C.SCTPIO_PR_RTX  // PRValue: most retransmissions
+	PRPrio PRPolicy = C.SCTPIO_PR_PRIO // PRValue: priority; lower is abandoned first
+)
+
+// SndInfo is what a message is sent with. The zero value sends on stream 0 with PPID 0, ordered.
+type SndInfo struct {
+	Stream   uint16
+	PPID     uint32 // host byte order; converted for the wire
+	Flags    SendFlag
+	Context  uint32 // echoed in send-failed notifications
+	AssocID  AssocID
+	PRPolicy PRPolicy
+	PRValue  uint32
+}
+
+// RecvFlag describes a received message or piece of one.
+type RecvFlag uint32
+
+// Receive flags.
+const (
+	Notification RecvFlag = C.SCTPIO_MSG_NOTIFICATION // the bytes are a notification (see ParseNotification)
+	More         RecvFlag = C.SCTPIO_MSG_MORE         // more pieces of this message follow
+	WasUnordered RecvFlag = C.SCTPIO_MSG_UNORDERED    // the message was sent unordered
+	HasInfo      RecvFlag = C.SCTPIO_MSG_HAS_INFO     // Stream, SSN, PPID, TSN, Context and AssocID are valid
+	HasNext      RecvFlag = C.SCTPIO_MSG_HAS_NEXT     // Next* fields are valid
+)
+
+// RcvInfo is what a message arrived with (RFC 6458 SCTP_RCVINFO, and SCTP_NXTINFO when enabled).
+type RcvInfo struct {
+	Flags   RecvFlag
+	Stream  uint16
+	SSN     uint16
+	PPID    uint32 // host byte order
+	TSN     uint32
+	CumTSN  uint32
+	Context uint32
+	AssocID AssocID
+	From    netip.AddrPort // the sender's address, when the kernel reports it
+
+	NextStream  uint16
+	NextFlags   uint16
+	NextPPID    uint32
+	NextLength  uint32
+	NextAssocID AssocID
+}
+
+// More reports whether further pieces of this message follow.
+func (i *RcvInfo) More() bool { return i.Flags&More != 0 }
+
+// IsNotification reports whether the bytes are a notification rather than data.
+func (i *RcvInfo) IsNotification() bool { return i.Flags&Notification != 0 }
+
+func (i *RcvInfo) fromC(c *C.struct_sctpio_rcvinfo) {
+	*i = RcvInfo{
+		Flags:       RecvFlag(c.flags),
+		Stream:      uint16(c.stream),
+		SSN:         uint16(c.ssn),
+		PPID:        uint32(c.ppid),
+		TSN:         uint32(c.tsn),
+		CumTSN:      uint32(c.cumtsn),
+		Context:     uint32(c.context),
+		AssocID:     AssocID(c.assoc_id),
+		From:        getAddr(&c.from),
+		NextStream:  uint16(c.next_stream),
+		NextFlags:   uint16(c.next_flags),
+		NextPPID:    uint32(c.next_ppid),
+		NextLength:  uint32(c.next_length),
+		NextAssocID: AssocID(c.next_assoc_id),
+	}
+}
+
+func (s *SndInfo) toC(c *C.struct_sctpio_sndinfo) {
+	*c = C.struct_sctpio_sndinfo{}
+	if s == nil {
+		return
+	}
+	c.stream = C.uint16_t(s.Stream)
+	c.flags = C.uint16_t(s.Flags)
+	c.ppid = C.uint32_t(s.PPID)
+	c.context = C.uint32_t(s.Context)
+	c.assoc_id = C.sctp_assoc_t(s.AssocID)
+	c.pr_policy = C.uint16_t(s.PRPolicy)
+	c.pr_value = C.uint32_t(s.PRValue)
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+
+//go:build linux && cgo
+
+package sctp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// needSCTP skips the test where the kernel cannot open SCTP sockets (run it through scripts/sctp-run).
+func needSCTP(t testing.TB) {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_SEQPACKET, syscall.IPPROTO_SCTP)
+	if err != nil {
+		t.Skipf("kernel SCTP unavailable (%v): run the tests through scripts/sctp-run", err)
+	}
+	syscall.Close(fd)
+}
+
+func loopbackListener(t *testing.T) *Listener {
+	t.Helper()
+	l, err := Listen("sctp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+func TestOneToManyStreamAndPPID(t *testing.T) {
+	needSCTP(t)
+	srv, err := ListenEndpoint("sctp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cli, err := NewEndpoint("sctp4", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	sa := srv.LocalAddr().(*Addr)
+	to := netip.AddrPortFrom(sa.IPs[0], uint16(sa.Port))
+	if _, err := cli.WriteMsgTo([]byte("hello, sctp"), &SndInfo{Stream: 3, PPID: 42}, to); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 256)
+	var info RcvInfo
+	var n int
+	for {
+		n, err = srv.ReadMsgFrom(buf, &info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !info.IsNotification() {
+			break
+		}
+	}
+	if got := string(buf[:n]); got != "hello, sctp" {
+		t.Fatalf("payload %q", got)
+	}
+	if info.Stream != 3 || info.PPID != 42 || info.More() || info.AssocID == 0 {
+		t.Fatalf("info %+v: want stream 3, PPID 42, complete, an association id", info)
+	}
+	if info.From.Addr() != netip.MustParseAddr("127.0.0.1") {
+		t.Fatalf("from %v", info.From)
+	}
+	// The reply goes back on the association it came from.
+	if _, err := srv.WriteMsgTo([]byte("pong"), &SndInfo{Stream: 1, PPID: 0x01020304, AssocID: info.AssocID}, netip.AddrPort{}); err != nil {
+		t.Fatal(err)
+	}
+	cli.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		n, err = cli.ReadMsgFrom(buf, &info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !info.IsNotification() {
+			break
+		}
+	}
+	if string(buf[:n]) != "pong" || info.Stream != 1 || info.PPID != 0x01020304 {
+		t.Fatalf("reply %q %+v", buf[:n], info)
+	}
+}
+
+func TestDialAcceptEchoKeepsBoundaries(t *testing.T) {
+	needSCTP(t)
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
+		l, err := Listen("sctp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			c, err := l.Accept()
+			if err != nil {
+				done <- err
+				return
+			}
+			defer c.Close()
+			sc := c.(*SCTPConn)
+			buf := make([]byte, 64)
+			var info RcvInfo
+			for {
+				n, err := sc.ReadMsg(buf, &info)
+				if err == io.EOF {
+					done <- nil
+					return
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+				if info.IsNotification() {
+					continue
+				}
+				if _, err := sc.WriteMsg(buf[:n], &SndInfo{Stream: info.Stream, PPID: info.PPID + 1}); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+		c, err := Dial("sctp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		msgs := [][]byte{[]byte("first"), []byte("second message"), []byte("3")}
+		for i, m := range msgs {
+			if _, err := c.WriteMsg(m, &SndInfo{Stream: uint16(i), PPID: 100}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		buf := make([]byte, 64)
+		var info RcvInfo
+		for i, m := range msgs {
+			n, err := c.ReadMsg(buf, &info)
+			for err == nil && info.IsNotification() {
+				n, err = c.ReadMsg(buf, &info)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf[:n], m) || info.Stream != uint16(i) || info.PPID != 101 {
+				t.Fatalf("echo %d over %s: %q %+v", i, addr, buf[:n], info)
+			}
+		}
+		if err := c.CloseWrite(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		l.Close()
+	}
+}
+
+func TestReadDeadlineExpires(t *testing.T) {
+	needSCTP(t)
+	l := loopbackListener(t)
+	c, err := Dial("sctp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	_, err = c.Read(make([]byte, 10))
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("err = %v, want os.ErrDeadlineExceeded", err)
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("err = %v is not a timeout net.Error", err)
+	}
+}
+
+func TestCloseUnblocksReadAndAccept(t *testing.T) {
+	needSCTP(t)
+	l := loopbackListener(t)
+	c, err := Dial("sctp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readErr := make(chan error, 1)
+	go func() { _, err := c.Read(make([]byte, 10)); readErr <- err }()
+	acceptErr := make(chan error, 1)
+	l2 := loopbackListener(t)
+	go func() { _, err := l2.Accept(); acceptErr <- err }()
+
+	c.Close()
+	l2.Close()
+	for name, ch := range map[string]chan error{"Read": readErr, "Accept": acceptErr} {
+		select {
+		case err := <-ch:
+			if !errors.Is(err, net.ErrClosed) {
+				t.Fatalf("%s after Close: %v, want net.ErrClosed", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s still blocked 10 s after Close", name)
+		}
+	}
+	if _, err := c.Write([]byte("x")); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Write after Close: %v", err)
+	}
+}
+
+func TestDialErrorsWrapErrno(t *testing.T) {
+	needSCTP(t)
+	// Nothing listens on this port: the INIT is answered with an ABORT.
+	l := loopbackListener(t)
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := (&Dialer{}).DialContext(ctx, "sctp", addr)
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "dial" {
+		t.Fatalf("err = %#v, want *net.OpError from dial", err)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("err = %v, want ECONNREFUSED", err)
+	}
+	if _, err := Dial("tcp", addr); err == nil {
+		t.Fatal("Dial accepted network tcp")
+	}
+	if _, err := ResolveAddr("sctp", "127.0.0.1"); err == nil {
+		t.Fatal("ResolveAddr accepted an address without a port")
+	}
+}
+
+func TestResolveMultiHomedAddr(t *testing.T) {
+	a, err := ResolveAddr("sctp", "127.0.0.1/[::1]:5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Port != 5000 || len(a.IPs) != 2 || a.IPs[1] != netip.IPv6Loopback() {
+		t.Fatalf("%+v", a)
+	}
+	if a.String() != "127.0.0.1/[::1]:5000" {
+		t.Fatalf("String() = %q", a.String())
+	}
+}
