@@ -156,6 +156,16 @@ int sctpio_addr_format(const sctpio_addr *a, char *buf, size_t len)
 	return n;
 }
 
+void sctpio__unmap_v4(sctpio_addr *a)
+{
+	if (a->sa.sa_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr))
+		return;
+	struct sockaddr_in v4 = { .sin_family = AF_INET, .sin_port = a->sin6.sin6_port };
+	memcpy(&v4.sin_addr, &a->sin6.sin6_addr.s6_addr[12], 4);
+	memset(a, 0, sizeof(*a));
+	a->sin = v4;
+}
+
 int sctpio__pack_addrs(const sctpio_addr *addrs, size_t n, void **out)
 {
 	size_t total = 0;
@@ -204,6 +214,7 @@ int sctpio__unpack_addrs(const void *buf, size_t len, size_t count, sctpio_addr 
 		if (i < max) {
 			memset(&out[i], 0, sizeof(out[i]));
 			memcpy(&out[i], p + off, l);
+			sctpio__unmap_v4(&out[i]);
 		}
 		off += l;
 	}

@@ -23,6 +23,9 @@ static inline int sctpio__err(void)
  */
 int sctpio__pack_addrs(const sctpio_addr *addrs, size_t n, void **out);
 
+/* Turn an IPv4-mapped IPv6 address (::ffff:a.b.c.d) into plain AF_INET, in place. */
+void sctpio__unmap_v4(sctpio_addr *a);
+
 /* Unpack a kernel address list (sctp_getaddrs layout) into out[0..max); returns the count seen. */
 int sctpio__unpack_addrs(const void *buf, size_t len, size_t count, sctpio_addr *out, size_t max);
 

@@ -34,30 +34,32 @@ size_t sctpio__sndinfo_cmsg(const struct sctpio_sndinfo *si, void *cbuf)
 	struct sctp_sndinfo snd = { 0 };
 	size_t used;
 
-	if (si) {
-		snd.snd_sid = si->stream;
-		snd.snd_ppid = htonl(si->ppid);
-		snd.snd_context = si->context;
-		snd.snd_assoc_id = si->assoc_id;
-		if (si->flags & SCTPIO_UNORDERED)
-			snd.snd_flags |= SCTP_UNORDERED;
-		if (si->flags & SCTPIO_EOF)
-			snd.snd_flags |= SCTP_EOF;
-		if (si->flags & SCTPIO_ABORT)
-			snd.snd_flags |= SCTP_ABORT;
-		if (si->flags & SCTPIO_SENDALL)
-			snd.snd_flags |= SCTP_SENDALL;
-		if (si->flags & SCTPIO_ADDR_OVER)
-			snd.snd_flags |= SCTP_ADDR_OVER;
-	}
+	/* No info means no SNDINFO at all, so that the socket's SCTP_DEFAULT_SNDINFO applies. */
+	if (!si)
+		return 0;
+	snd.snd_sid = si->stream;
+	snd.snd_ppid = htonl(si->ppid);
+	snd.snd_context = si->context;
+	snd.snd_assoc_id = si->assoc_id;
+	if (si->flags & SCTPIO_UNORDERED)
+		snd.snd_flags |= SCTP_UNORDERED;
+	if (si->flags & SCTPIO_EOF)
+		snd.snd_flags |= SCTP_EOF;
+	if (si->flags & SCTPIO_ABORT)
+		snd.snd_flags |= SCTP_ABORT;
+	if (si->flags & SCTPIO_SENDALL)
+		snd.snd_flags |= SCTP_SENDALL;
+	if (si->flags & SCTPIO_ADDR_OVER)
+		snd.snd_flags |= SCTP_ADDR_OVER;
 	memset(cbuf, 0, SCTPIO__SND_CMSG_SPACE);
 	c->cmsg_level = IPPROTO_SCTP;
 	c->cmsg_type = SCTP_SNDINFO;
 	c->cmsg_len = CMSG_LEN(sizeof(snd));
 	memcpy(CMSG_DATA(c), &snd, sizeof(snd));
 	used = CMSG_SPACE(sizeof(snd));
-	if (si && si->pr_policy != SCTPIO_PR_NONE) {
-		struct sctp_prinfo pr = { .pr_policy = si->pr_policy, .pr_value = si->pr_value };
+	if (si->pr_policy != SCTPIO_PR_NONE) {
+		/* The kernel numbers policies SCTP_PR_SCTP_TTL (0x10) and up: sctpio's 1..3 shifted by 4. */
+		struct sctp_prinfo pr = { .pr_policy = (uint16_t)(si->pr_policy << 4), .pr_value = si->pr_value };
 		c = (struct cmsghdr *)((char *)cbuf + used);
 		c->cmsg_level = IPPROTO_SCTP;
 		c->cmsg_type = SCTP_PRINFO;
@@ -132,6 +134,8 @@ ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, const struct s
 		.msg_control = cbuf,
 		.msg_controllen = sctpio__sndinfo_cmsg(info, cbuf),
 	};
+	if (!mh.msg_controllen)
+		mh.msg_control = NULL;
 	ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 	return n < 0 ? sctpio__err() : n;
 }
@@ -170,6 +174,7 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 	if (n < 0)
 		return sctpio__err();
 	sctpio__rcvinfo_parse(&mh, info);
+	sctpio__unmap_v4(&info->from);
 	/* End of stream on a one-to-one socket is not a partial message. */
 	if (n == 0)
 		info->flags &= ~(uint32_t)SCTPIO_MSG_MORE;

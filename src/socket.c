@@ -25,6 +25,11 @@ int sctpio__apply_defaults(int fd, unsigned flags, int events)
 		return rc;
 	if ((rc = setopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on))) < 0)
 		return rc;
+	/* IPv4 peers of a dual-stack socket are reported as AF_INET, not ::ffff:a.b.c.d, so that an
+	 * address compares equal to the one the user parsed, whatever the socket's family. */
+	int off = 0;
+	if ((rc = setopt(fd, IPPROTO_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR, &off, sizeof(off))) < 0)
+		return rc;
 	if (events && !(flags & SCTPIO_NO_EVENTS)) {
 		static const uint16_t types[] = { SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT };
 		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {

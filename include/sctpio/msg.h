@@ -83,7 +83,8 @@ struct sctpio_rcvinfo {
 };
 
 /*
- * sctpio_send - send one message (len > 0) with info (NULL: all zero). One SCTP message is one call:
+ * sctpio_send - send one message (len > 0) with info; NULL info attaches no send info, so the
+ * socket's SCTP_DEFAULT_SNDINFO applies (stream 0, PPID 0 unless set). One SCTP message is one call:
  * the kernel either takes it all or nothing. Returns len, or -errno: -EINVAL (NULL buf, len 0 without
  * SCTPIO_EOF/SCTPIO_ABORT, stream beyond the negotiated count), -EMSGSIZE (larger than the socket can
  * ever send), -EAGAIN (non-blocking and the send buffer is full: nothing was sent), -EPIPE/-ENOTCONN
