@@ -25,10 +25,11 @@ HDRS      := include/sctpio.h $(sort $(wildcard include/sctpio/*.h)) src/interna
 OBJS      := $(SRCS:src/%.c=$(B)/obj/%.o)
 TESTS     := $(sort $(wildcard test/t_*.c))
 TESTBINS  := $(TESTS:test/%.c=$(B)/test/%)
+BENCHES   := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 TOOLS     := $(B)/sctpperf
 GOTEST    := $(B)/go/sctp.test
 
-.PHONY: all lib tools tests gotest run test check install uninstall clean amalg amalg-check fuzz
+.PHONY: all lib tools tests benches gotest run test check bench install uninstall clean amalg amalg-check fuzz
 
 all: lib tools
 
@@ -46,7 +47,7 @@ $(B)/libsctpio.so: $(OBJS) src/sctpio.map
 	ln -sf libsctpio.so.$(VERSION) $(B)/libsctpio.so.$(SOVERSION)
 	ln -sf libsctpio.so.$(VERSION) $@
 
-$(B)/obj $(B)/test $(B)/go:
+$(B)/obj $(B)/test $(B)/go $(B)/bench:
 	mkdir -p $@
 
 # Test programs and tools link the static library, so they run from the tree without LD_LIBRARY_PATH.
@@ -56,8 +57,12 @@ $(B)/test/%: test/%.c test/test.h $(B)/libsctpio.a | $(B)/test
 $(B)/sctpperf: $(wildcard tools/sctpperf/*.c tools/sctpperf/*.h) $(B)/libsctpio.a
 	$(CC) $(CFLAGS) $(TESTFLAGS) -Itools/sctpperf -o $@ $(filter %.c,$^) $(B)/libsctpio.a -lm
 
+$(B)/bench/%: bench/%.c $(B)/libsctpio.a | $(B)/bench
+	$(CC) $(CFLAGS) $(TESTFLAGS) -o $@ $< $(B)/libsctpio.a -lm
+
 tools: $(TOOLS)
 tests: $(TESTBINS)
+benches: $(BENCHES)
 
 # The Go package compiles an amalgamation of src/ (cgo only sees files in the package's folder).
 amalg:
@@ -80,6 +85,10 @@ test: all tests gotest
 
 check: test
 
+# Benchmarks, in one harness run: batch drain vs per-message (see bench/README.md).
+bench: all benches
+	$(SCTP_RUN) -- $(B)/bench/drain -r 5
+
 fuzz:
 	$(MAKE) -f fuzz/Makefile
 
@@ -100,3 +109,6 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+# Sanitizer and valgrind runs of the C suite (asan, valgrind, tsan), each in its own file.
+include $(wildcard mk/*.mk)

@@ -25,7 +25,12 @@ static const uint16_t mask_types[] = {
 
 int sctpio_sock_subscribe(int fd, sctp_assoc_t assoc_id, uint16_t event_type, int on)
 {
-	struct sctp_event ev = { .se_assoc_id = assoc_id, .se_type = event_type, .se_on = on ? 1 : 0 };
+	/* memset, not an initialiser: the struct has a padding byte that would reach the kernel unset. */
+	struct sctp_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.se_assoc_id = assoc_id;
+	ev.se_type = event_type;
+	ev.se_on = on ? 1 : 0;
 
 	if (fd < 0)
 		return -EBADF;

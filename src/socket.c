@@ -33,8 +33,7 @@ int sctpio__apply_defaults(int fd, unsigned flags, int events)
 	if (events && !(flags & SCTPIO_NO_EVENTS)) {
 		static const uint16_t types[] = { SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT };
 		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-			struct sctp_event ev = { .se_assoc_id = SCTP_FUTURE_ASSOC, .se_type = types[i], .se_on = 1 };
-			if ((rc = setopt(fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev))) < 0)
+			if ((rc = sctpio_sock_subscribe(fd, SCTP_FUTURE_ASSOC, types[i], 1)) < 0)
 				return rc;
 		}
 	}

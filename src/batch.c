@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+/*
+ * batch.c - containers of messages moved by one recvmmsg(2) or sendmmsg(2).
+ *
+ * Everything a container needs is carved out of one allocation: the mmsghdr array the system calls
+ * take (it must be contiguous), one iovec per slot, per-slot metadata with its cmsg buffer, and the
+ * slot buffers. The headers point at fixed places inside it, so a receive or a send only rewrites the
+ * lengths the kernel changes. Sending uses the slots as a ring so a slot frees as soon as its message
+ * went, without moving any bytes.
+ */
+#include <poll.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* One cmsg buffer serves both directions, so it has room for the larger. */
+#define CTRL_SPACE \
+	(SCTPIO__RCV_CMSG_SPACE > SCTPIO__SND_CMSG_SPACE ? SCTPIO__RCV_CMSG_SPACE : SCTPIO__SND_CMSG_SPACE)
+
+struct slot {
+	struct sctpio_rcvinfo info; /* received: decoded metadata; recvmmsg writes the sender into info.from */
+	sctpio_addr to;             /* queued: the destination, copied so the caller's may change */
+	union {
+		struct cmsghdr align; /* CMSG_FIRSTHDR needs a cmsghdr-aligned buffer */
+		char buf[CTRL_SPACE];
+	} ctrl;
+};
+
+struct sctpio_batch {
+	atomic_int busy;      /* 1 while a changing call runs: catches a second thread */
+	size_t nslots, cap;
+	size_t count;         /* slots filled by the last receive */
+	size_t head, queued;  /* the send queue: slots head, head+1, ... (mod nslots) */
+	int err;              /* a receive error held back because slots were filled before it */
+	struct mmsghdr *hdr;
+	struct iovec *iov;
+	struct slot *slot;
+	unsigned char *data;
+};
+
+static size_t align_up(size_t n, size_t a)
+{
+	return (n + a - 1) & ~(a - 1);
+}
+
+/* The flag costs one uncontended atomic exchange per call, nothing next to a system call, so it is
+ * always on rather than only in debug builds. */
+static int enter(struct sctpio_batch *b)
+{
+	return atomic_exchange_explicit(&b->busy, 1, memory_order_acquire) ? -EBUSY : 0;
+}
+
+static void leave(struct sctpio_batch *b)
+{
+	atomic_store_explicit(&b->busy, 0, memory_order_release);
+}
+
+int sctpio_batch_new(struct sctpio_batch **out, size_t slots, size_t slot_cap)
+{
+	const size_t a = alignof(max_align_t);
+	size_t off_hdr, off_iov, off_slot, off_data, total;
+	struct sctpio_batch *b;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (slots == 0 || slot_cap == 0)
+		return -EINVAL;
+	if (slots > SCTPIO_BATCH_MAX_SLOTS || slot_cap > SCTPIO_BATCH_MAX_BYTES / slots)
+		return -EMSGSIZE;
+	off_hdr = align_up(sizeof(*b), a);
+	off_iov = align_up(off_hdr + slots * sizeof(struct mmsghdr), a);
+	off_slot = align_up(off_iov + slots * sizeof(struct iovec), a);
+	/* Slot buffers start on a cache line so that small slots do not share one with metadata. */
+	off_data = align_up(off_slot + slots * sizeof(struct slot), 64);
+	total = off_data + slots * slot_cap;
+	/* calloc: the bookkeeping must start zeroed, and large buffers come from fresh zero pages anyway. */
+	b = calloc(1, total);
+	if (!b)
+		return -ENOMEM;
+	atomic_init(&b->busy, 0);
+	b->nslots = slots;
+	b->cap = slot_cap;
+	b->hdr = (struct mmsghdr *)((char *)b + off_hdr);
+	b->iov = (struct iovec *)((char *)b + off_iov);
+	b->slot = (struct slot *)((char *)b + off_slot);
+	b->data = (unsigned char *)b + off_data;
+	for (size_t i = 0; i < slots; i++) {
+		b->iov[i].iov_base = b->data + i * slot_cap;
+		b->hdr[i].msg_hdr.msg_iov = &b->iov[i];
+		b->hdr[i].msg_hdr.msg_iovlen = 1;
+		b->hdr[i].msg_hdr.msg_control = b->slot[i].ctrl.buf;
+	}
+	*out = b;
+	return 0;
+}
+
+void sctpio_batch_free(struct sctpio_batch *b)
+{
+	free(b);
+}
+
+int sctpio_batch_reset(struct sctpio_batch *b)
+{
+	int rc;
+
+	if (!b)
+		return -EINVAL;
+	if ((rc = enter(b)) < 0)
+		return rc;
+	b->count = b->head = b->queued = 0;
+	b->err = 0;
+	leave(b);
+	return 0;
+}
+
+/* --- receiving ------------------------------------------------------------------------------------ */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Make slots from..nslots-1 ready to receive: the kernel rewrites these lengths and flags each time. */
+static void recv_prepare(struct sctpio_batch *b, size_t from)
+{
+	for (size_t i = from; i < b->nslots; i++) {
+		struct msghdr *mh = &b->hdr[i].msg_hdr;
+		b->iov[i].iov_len = b->cap;
+		mh->msg_name = &b->slot[i].info.from;
+		mh->msg_namelen = sizeof(b->slot[i].info.from);
+		mh->msg_controllen = SCTPIO__RCV_CMSG_SPACE;
+		mh->msg_flags = 0;
+		b->hdr[i].msg_len = 0;
+	}
+}
+
+/*
+ * Decode slots from..from+n-1 after recvmmsg filled them. Returns the new count: at end of stream a
+ * one-to-one socket reads as an endless run of empty messages, so the first one ends the batch.
+ */
+static size_t recv_decode(struct sctpio_batch *b, size_t from, size_t n, int *eof)
+{
+	for (size_t i = from; i < from + n; i++) {
+		const struct msghdr *mh = &b->hdr[i].msg_hdr;
+		struct sctpio_rcvinfo *ri = &b->slot[i].info;
+
+		sctpio__rcvinfo_parse(mh, ri);
+		/* A shorter (or no) address leaves old bytes behind: clear them so `from` is exact. */
+		if (mh->msg_namelen < sizeof(ri->from))
+			memset((char *)&ri->from + mh->msg_namelen, 0, sizeof(ri->from) - mh->msg_namelen);
+		if (b->hdr[i].msg_len == 0 && !(ri->flags & SCTPIO_MSG_NOTIFICATION)) {
+			ri->flags &= ~(uint32_t)SCTPIO_MSG_MORE;
+			*eof = 1;
+			return i + 1;
+		}
+	}
+	return from + n;
+}
+
+static int recv_locked(struct sctpio_batch *b, int fd, size_t min, int timeout_ms)
+{
+	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	size_t got = 0;
+	int eof = 0, hangups = 0, rc;
+
+	if (b->queued)
+		return -ENOTEMPTY;
+	b->count = 0;
+	b->head = 0;
+	if (b->err) {
+		rc = b->err;
+		b->err = 0;
+		return rc;
+	}
+	for (;;) {
+		recv_prepare(b, got);
+		/* MSG_DONTWAIT takes what is there and stops at the first gap (MSG_WAITFORONE's effect once
+		 * one has come); waiting is poll's job, which also works on blocking sockets and keeps the
+		 * timeout exact where recvmmsg's own timeout is only checked between messages. */
+		int r = recvmmsg(fd, b->hdr + got, (unsigned)(b->nslots - got), MSG_DONTWAIT, NULL);
+		if (r > 0) {
+			got = recv_decode(b, got, (size_t)r, &eof);
+			b->count = got;
+			if (eof || got == b->nslots || got >= min)
+				break;
+		} else if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			rc = sctpio__err();
+			goto fail;
+		}
+		if (timeout_ms == 0)
+			break;
+		int wait = -1;
+		if (timeout_ms > 0) {
+			int64_t left = deadline - now_ms();
+			if (left <= 0)
+				break;
+			wait = (int)left;
+		}
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		r = poll(&p, 1, wait);
+		if (r < 0) {
+			rc = sctpio__err();
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		if (p.revents & POLLNVAL) {
+			rc = -EBADF;
+			goto fail;
+		}
+		/* An error or hang-up without data gets one more read (which reports it); if that finds
+		 * nothing, stop rather than spin on a descriptor that stays "ready". */
+		if (!(p.revents & POLLIN) && hangups++)
+			break;
+	}
+	return got ? (int)got : -EAGAIN;
+fail:
+	/* Slots already filled must reach the caller; the error waits for the next call (a signal is
+	 * not an error of the socket: nothing to keep). */
+	if (got) {
+		if (rc != -EINTR)
+			b->err = rc;
+		return (int)got;
+	}
+	return rc;
+}
+
+int sctpio_batch_recv(struct sctpio_batch *b, int fd, size_t min, int timeout_ms)
+{
+	int rc;
+
+	if (!b || min == 0 || min > b->nslots || timeout_ms < -1)
+		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
+	if ((rc = enter(b)) < 0)
+		return rc;
+	rc = recv_locked(b, fd, min, timeout_ms);
+	leave(b);
+	return rc;
+}
+
+size_t sctpio_batch_count(const struct sctpio_batch *b)
+{
+	return b ? b->count : 0;
+}
+
+const void *sctpio_batch_data(const struct sctpio_batch *b, size_t i, size_t *len)
+{
+	if (!b || i >= b->count) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = b->hdr[i].msg_len;
+	return b->data + i * b->cap;
+}
+
+const struct sctpio_rcvinfo *sctpio_batch_info(const struct sctpio_batch *b, size_t i)
+{
+	return b && i < b->count ? &b->slot[i].info : NULL;
+}
+
+/* --- sending -------------------------------------------------------------------------------------- */
+
+int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t len, const struct sctpio_sndinfo *info)
+{
+	int rc;
+
+	if (!b || (len && !data))
+		return -EINVAL;
+	if ((rc = sctpio__sndinfo_valid(info, len)) < 0)
+		return rc;
+	if (len > b->cap)
+		return -EMSGSIZE;
+	if ((rc = enter(b)) < 0)
+		return rc;
+	if (b->queued == b->nslots) {
+		rc = -ENOBUFS;
+		goto out;
+	}
+	b->count = 0;
+	size_t i = (b->head + b->queued) % b->nslots;
+	struct msghdr *mh = &b->hdr[i].msg_hdr;
+	/* memmove, not memcpy: a caller may pass bytes that still sit in one of the slots. */
+	if (len)
+		memmove(b->data + i * b->cap, data, len);
+	b->iov[i].iov_len = len;
+	if (info && info->to) {
+		socklen_t alen = sctpio_addr_len(info->to);
+		memcpy(&b->slot[i].to, info->to, alen);
+		mh->msg_name = &b->slot[i].to;
+		mh->msg_namelen = alen;
+	} else {
+		mh->msg_name = NULL;
+		mh->msg_namelen = 0;
+	}
+	mh->msg_controllen = sctpio__sndinfo_cmsg(info, b->slot[i].ctrl.buf);
+	mh->msg_flags = 0;
+	b->queued++;
+	rc = (int)i;
+out:
+	leave(b);
+	return rc;
+}
+
+int sctpio_batch_send(struct sctpio_batch *b, int fd)
+{
+	int rc, total = 0;
+
+	if (!b)
+		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
+	if ((rc = enter(b)) < 0)
+		return rc;
+	rc = 0;
+	while (b->queued) {
+		/* The queue may wrap round the ring: send the part up to the end, then the rest. */
+		size_t run = b->nslots - b->head < b->queued ? b->nslots - b->head : b->queued;
+		int r = sendmmsg(fd, b->hdr + b->head, (unsigned)run, MSG_NOSIGNAL);
+		if (r < 0) {
+			/* Nothing of this run went. Report it only when nothing went at all: sendmmsg
+			 * drops the reason of an early stop anyway, and the next call meets it again on
+			 * the same first queued message. */
+			if (!total)
+				rc = sctpio__err();
+			break;
+		}
+		/* Exactly r went; the next one to go is the first of the rest. */
+		b->head = (b->head + (size_t)r) % b->nslots;
+		b->queued -= (size_t)r;
+		total += r;
+		if ((size_t)r < run)
+			break;
+	}
+	/* An empty queue restarts at slot 0, so slot numbers stay predictable. */
+	if (!b->queued)
+		b->head = 0;
+	leave(b);
+	return total ? total : rc;
+}
+
+size_t sctpio_batch_pending(const struct sctpio_batch *b)
+{
+	return b ? b->queued : 0;
+}
+
+int sctpio_batch_drop(struct sctpio_batch *b)
+{
+	int rc;
+
+	if (!b)
+		return -EINVAL;
+	if ((rc = enter(b)) < 0)
+		return rc;
+	if (!b->queued) {
+		rc = -ENOENT;
+	} else {
+		rc = (int)b->head;
+		b->head = (b->head + 1) % b->nslots;
+		if (!--b->queued)
+			b->head = 0;
+	}
+	leave(b);
+	return rc;
+}
