@@ -25,6 +25,8 @@ HDRS      := include/sctpio.h $(sort $(wildcard include/sctpio/*.h)) src/interna
 OBJS      := $(SRCS:src/%.c=$(B)/obj/%.o)
 TESTS     := $(sort $(wildcard test/t_*.c))
 TESTBINS  := $(TESTS:test/%.c=$(B)/test/%)
+# Shell tests (interoperation with other tools) run from test/ and find the build through $B.
+TESTSCRIPTS := $(sort $(wildcard test/t_*.sh))
 BENCHES   := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 TOOLS     := $(B)/sctpperf
 GOTEST    := $(B)/go/sctp.test
@@ -81,7 +83,7 @@ run: all
 
 # Build everything on the host, then run the C and Go tests where kernel SCTP works.
 test: all tests gotest
-	$(SCTP_RUN) -- test/run-tests -t $(TEST_TIMEOUT) $(TESTBINS) $(GOTEST)
+	B=$(B) $(SCTP_RUN) -- test/run-tests -t $(TEST_TIMEOUT) $(TESTBINS) $(TESTSCRIPTS) $(GOTEST)
 
 check: test
 
