@@ -73,8 +73,12 @@ amalg:
 amalg-check:
 	scripts/amalgamate --check
 
+# On the host: vet, the tests that need no SCTP (decoders, a fresh module importing the package with
+# no install step); the full suite is compiled here and run through the harness by `make test`.
 gotest: amalg-check | $(B)/go
 	$(GO) vet ./sctp/
+	cd bench/go && $(GO) vet ./...
+	$(GO) test -count=1 ./sctp/
 	$(GO) test -race -c -o $(GOTEST) ./sctp/
 
 # The main job: a loopback demo through the harness (natively where the kernel has SCTP).

@@ -26,42 +26,25 @@ type Endpoint struct {
 
 // ListenEndpoint opens a one-to-many endpoint bound to address and accepting associations.
 func ListenEndpoint(network, address string) (*Endpoint, error) {
-	laddr, err := ResolveAddr(network, address)
-	if err != nil {
-		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
-	}
-	s, err := listen(network, laddr, C.SCTPIO_ONE_TO_MANY)
-	if err != nil {
-		return nil, err
-	}
-	return &Endpoint{s: s}, nil
+	return (&ListenConfig{}).ListenEndpoint(context.Background(), network, address)
 }
 
 // NewEndpoint opens a one-to-many endpoint bound to laddr (nil: any address, a kernel-chosen port)
 // that does not accept associations, for clients.
 func NewEndpoint(network string, laddr *Addr) (*Endpoint, error) {
-	flags, err := familyFlags(network)
-	if err != nil {
-		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
-	}
-	family := C.int(C.AF_INET6)
-	if network == "sctp4" {
-		family = C.AF_INET
-	}
-	fd := C.sctpio_sock_open(family, C.SCTPIO_ONE_TO_MANY, flags)
-	if fd < 0 {
-		return nil, &net.OpError{Op: "socket", Net: network, Err: wrapErrno("socket", C.long(fd))}
-	}
+	var addrs []C.sctpio_addr
 	if laddr != nil {
-		addrs := laddr.cAddrs(network)
-		if r := C.sctpio_sock_bind(fd, &addrs[0], C.size_t(len(addrs))); r < 0 {
-			C.sctpio_sock_close(fd)
-			return nil, &net.OpError{Op: "bind", Net: network, Source: laddr, Err: wrapErrno("bind", C.long(r))}
-		}
+		addrs = laddr.cAddrs(network)
 	}
-	s, err := newSock(fd, network)
+	s, err := newSocket("listen", network, laddr.String(), C.SCTPIO_ONE_TO_MANY, sockSetup{}, addrs)
 	if err != nil {
 		return nil, err
+	}
+	if addrs != nil {
+		if err := s.bind("bind", addrs); err != nil {
+			s.close()
+			return nil, err
+		}
 	}
 	if la, err := s.addrs(false, 0); err == nil {
 		s.laddr = la
@@ -85,7 +68,7 @@ func (e *Endpoint) Connect(ctx context.Context, raddr *Addr) (AssocID, error) {
 }
 
 // ReadMsgFrom reads one message or piece into b: info tells its association, stream, PPID, sender
-// and flags (More, Notification). It parks the goroutine until a message is there.
+// and flags (RecvMore, RecvNotification). It parks the goroutine until a message is there.
 func (e *Endpoint) ReadMsgFrom(b []byte, info *RcvInfo) (int, error) { return e.s.recvMsg(b, info) }
 
 // WriteMsgTo sends b as one message: to the association info.AssocID, or, when to is valid, to that

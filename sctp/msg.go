@@ -17,11 +17,12 @@ type AssocID int32
 // SendFlag modifies how one message is sent.
 type SendFlag uint16
 
-// Send flags (RFC 6458 SCTP_SNDINFO flags).
+// Send flags (RFC 6458 SCTP_SNDINFO flags). Linux refuses EOF and Abort on one-to-one sockets
+// (EINVAL): use SCTPConn.CloseWrite and SCTPConn.Abort there.
 const (
 	Unordered SendFlag = C.SCTPIO_UNORDERED // deliver without regard to stream order
-	EOF       SendFlag = C.SCTPIO_EOF       // start a graceful shutdown after this message
-	Abort     SendFlag = C.SCTPIO_ABORT     // abort the association; the data is the reason
+	EOF       SendFlag = C.SCTPIO_EOF       // one-to-many: start a graceful shutdown after this message
+	Abort     SendFlag = C.SCTPIO_ABORT     // one-to-many: abort the association; the data is the reason
 	SendAll   SendFlag = C.SCTPIO_SENDALL   // one-to-many: send to every association
 	AddrOver  SendFlag = C.SCTPIO_ADDR_OVER // send to the given address, not the primary path
 )
@@ -53,11 +54,11 @@ type RecvFlag uint32
 
 // Receive flags.
 const (
-	Notification RecvFlag = C.SCTPIO_MSG_NOTIFICATION // the bytes are a notification (see ParseNotification)
-	More         RecvFlag = C.SCTPIO_MSG_MORE         // more pieces of this message follow
-	WasUnordered RecvFlag = C.SCTPIO_MSG_UNORDERED    // the message was sent unordered
-	HasInfo      RecvFlag = C.SCTPIO_MSG_HAS_INFO     // Stream, SSN, PPID, TSN, Context and AssocID are valid
-	HasNext      RecvFlag = C.SCTPIO_MSG_HAS_NEXT     // Next* fields are valid
+	RecvNotification RecvFlag = C.SCTPIO_MSG_NOTIFICATION // the bytes are a notification (see ParseNotification)
+	RecvMore         RecvFlag = C.SCTPIO_MSG_MORE         // more pieces of this message follow
+	RecvUnordered    RecvFlag = C.SCTPIO_MSG_UNORDERED    // the message was sent unordered
+	RecvHasInfo      RecvFlag = C.SCTPIO_MSG_HAS_INFO     // Stream, SSN, PPID, TSN, Context and AssocID are valid
+	RecvHasNext      RecvFlag = C.SCTPIO_MSG_HAS_NEXT     // Next* fields are valid (SetRecvNextInfo)
 )
 
 // RcvInfo is what a message arrived with (RFC 6458 SCTP_RCVINFO, and SCTP_NXTINFO when enabled).
@@ -80,10 +81,10 @@ type RcvInfo struct {
 }
 
 // More reports whether further pieces of this message follow.
-func (i *RcvInfo) More() bool { return i.Flags&More != 0 }
+func (i *RcvInfo) More() bool { return i.Flags&RecvMore != 0 }
 
 // IsNotification reports whether the bytes are a notification rather than data.
-func (i *RcvInfo) IsNotification() bool { return i.Flags&Notification != 0 }
+func (i *RcvInfo) IsNotification() bool { return i.Flags&RecvNotification != 0 }
 
 func (i *RcvInfo) fromC(c *C.struct_sctpio_rcvinfo) {
 	*i = RcvInfo{

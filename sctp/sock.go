@@ -16,10 +16,12 @@ struct go_scratch {
 	sctpio_addr to;
 };
 
-static ssize_t go_sendmsg(int fd, const void *buf, size_t len, struct go_scratch *s, int has_to)
+// go_sendmsg sends with the scratch's send info, or with none (has_info 0 and no address) so that
+// the socket's SCTP_DEFAULT_SNDINFO applies.
+static ssize_t go_sendmsg(int fd, const void *buf, size_t len, struct go_scratch *s, int has_to, int has_info)
 {
 	s->sinfo.to = has_to ? &s->to : NULL;
-	return sctpio_send(fd, buf, len, &s->sinfo);
+	return sctpio_send(fd, buf, len, has_info || has_to ? &s->sinfo : NULL);
 }
 */
 import "C"
@@ -53,6 +55,7 @@ type sock struct {
 	rfn   func(uintptr) bool
 	wbuf  []byte
 	wto   bool
+	winfo bool
 	wn    C.ssize_t
 	wfn   func(uintptr) bool
 }
@@ -74,11 +77,8 @@ func newSock(fd C.int, network string) (*sock, error) {
 		return s.rn != eagain
 	}
 	s.wfn = func(fd uintptr) bool {
-		var to C.int
-		if s.wto {
-			to = 1
-		}
-		s.wn = C.go_sendmsg(C.int(fd), unsafe.Pointer(unsafe.SliceData(s.wbuf)), C.size_t(len(s.wbuf)), s.cs, to)
+		s.wn = C.go_sendmsg(C.int(fd), unsafe.Pointer(unsafe.SliceData(s.wbuf)), C.size_t(len(s.wbuf)), s.cs,
+			cBool(s.wto), cBool(s.winfo))
 		return s.wn != eagain
 	}
 	return s, nil
@@ -130,6 +130,7 @@ func (s *sock) sendMsg(b []byte, info *SndInfo, to netip.AddrPort) (int, error) 
 		return 0, s.opError("write", "sendmsg", net.ErrClosed)
 	}
 	info.toC(&s.cs.sinfo)
+	s.winfo = info != nil
 	s.wto = to.IsValid()
 	if s.wto {
 		putAddr(&s.cs.to, to)
@@ -146,14 +147,18 @@ func (s *sock) sendMsg(b []byte, info *SndInfo, to netip.AddrPort) (int, error) 
 	return int(s.wn), nil
 }
 
-// fd runs f with the descriptor, failing with net.ErrClosed after Close.
-func (s *sock) control(op string, f func(fd C.int) C.long) error {
+// control runs f with the descriptor, failing with net.ErrClosed after Close; a failure is an
+// *net.OpError{Op: op} around an *os.SyscallError naming op.
+func (s *sock) control(op string, f func(fd C.int) C.long) error { return s.controlCall(op, op, f) }
+
+// controlCall is control with the system call named separately from the operation.
+func (s *sock) controlCall(op, call string, f func(fd C.int) C.long) error {
 	var r C.long
 	err := s.rc.Control(func(fd uintptr) { r = f(C.int(fd)) })
 	if err == nil {
 		err = errno(r)
 	}
-	return s.opError(op, op, err)
+	return s.opError(op, call, err)
 }
 
 func (s *sock) close() error {
@@ -178,23 +183,28 @@ func (s *sock) setDeadline(t time.Time) error      { return s.file.SetDeadline(t
 func (s *sock) setReadDeadline(t time.Time) error  { return s.file.SetReadDeadline(t) }
 func (s *sock) setWriteDeadline(t time.Time) error { return s.file.SetWriteDeadline(t) }
 
-// localAddr reads the bound addresses of the endpoint (assoc 0) or of association id.
+// addrs reads the local addresses of the endpoint (id 0) or of association id, or (peer) the peer
+// addresses of association id.
 func (s *sock) addrs(peer bool, id AssocID) (*Addr, error) {
-	var list [16]C.sctpio_addr
-	var n C.long
-	err := s.control("getaddrs", func(fd C.int) C.long {
-		if peer {
-			n = C.long(C.sctpio_sock_peer_addrs(fd, C.sctp_assoc_t(id), &list[0], C.size_t(len(list))))
-		} else {
-			n = C.long(C.sctpio_sock_local_addrs(fd, C.sctp_assoc_t(id), &list[0], C.size_t(len(list))))
+	var small [8]C.sctpio_addr
+	list := small[:]
+	for {
+		var n C.long
+		err := s.control("getaddrs", func(fd C.int) C.long {
+			if peer {
+				n = C.long(C.sctpio_sock_peer_addrs(fd, C.sctp_assoc_t(id), &list[0], C.size_t(len(list))))
+			} else {
+				n = C.long(C.sctpio_sock_local_addrs(fd, C.sctp_assoc_t(id), &list[0], C.size_t(len(list))))
+			}
+			return n
+		})
+		if err != nil {
+			return nil, err
 		}
-		return n
-	})
-	if err != nil {
-		return nil, err
+		if int(n) <= len(list) {
+			return addrFromList(list[:n]), nil
+		}
+		// The kernel reported more than there was room for: ask again with room for all.
+		list = make([]C.sctpio_addr, n+4)
 	}
-	if int(n) > len(list) {
-		n = C.long(len(list))
-	}
-	return addrFromList(list[:n]), nil
 }

@@ -266,7 +266,14 @@ int sctpio_sock_shutdown(int fd, sctp_assoc_t assoc_id)
 int sctpio_sock_abort(int fd, sctp_assoc_t assoc_id, const void *reason, size_t len)
 {
 	struct sctpio_sndinfo si = { .flags = SCTPIO_ABORT, .assoc_id = assoc_id };
+	int style = sctpio_sock_style(fd);
 
+	if (style < 0)
+		return style;
+	/* Linux refuses SCTP_ABORT (and SCTP_EOF) in sendmsg on one-to-one sockets; say so plainly
+	 * rather than pass the kernel's -EINVAL on, which reads like a bad argument. */
+	if (style == SCTPIO_ONE_TO_ONE)
+		return -EOPNOTSUPP;
 	if (len && !reason)
 		return -EINVAL;
 	ssize_t rc = sctpio_send(fd, len ? reason : NULL, len, &si);

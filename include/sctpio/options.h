@@ -226,7 +226,9 @@ struct sctpio_status {
 	struct sctpio_paddrinfo primary;
 };
 
-/* sctpio_opt_get_status - fill *out for association assoc. Returns 0, -EINVAL (no such association). */
+/* sctpio_opt_get_status - fill *out for association assoc. Returns 0, -EINVAL (no such association;
+ * Linux also answers -EINVAL on a one-to-one socket whose association is still being set up, in
+ * COOKIE_WAIT/COOKIE_ECHOED: wait for writability or COMM_UP first). */
 SCTPIO_API int sctpio_opt_get_status(int fd, sctp_assoc_t assoc, struct sctpio_status *out);
 
 /*

@@ -122,9 +122,11 @@ SCTPIO_API int sctpio_sock_peeloff(int fd, sctp_assoc_t assoc_id, unsigned flags
 SCTPIO_API int sctpio_sock_shutdown(int fd, sctp_assoc_t assoc_id);
 
 /*
- * sctpio_sock_abort - abort association assoc_id (ignored on one-to-one sockets) at once, sending an
- * ABORT whose user-initiated-abort cause carries reason (len bytes, may be 0). The peer gets an
- * SCTP_COMM_LOST association change. Returns 0 or -errno.
+ * sctpio_sock_abort - abort association assoc_id of a one-to-many socket at once, sending an ABORT
+ * whose user-initiated-abort cause carries reason (len bytes, may be 0). The peer gets an
+ * SCTP_COMM_LOST association change with the reason. Returns 0 or -errno; -EOPNOTSUPP on a
+ * one-to-one socket, where Linux offers no abort with a reason: set SO_LINGER to {1, 0}
+ * (sctpio_opt_set_linger) and close the socket to abort it without one.
  */
 SCTPIO_API int sctpio_sock_abort(int fd, sctp_assoc_t assoc_id, const void *reason, size_t len);
 

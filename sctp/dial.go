@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+
+//go:build linux && cgo
+
+package sctp
+
+/*
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "sctpio.h"
+
+// go_assoc_state tells a connecting one-to-one socket's progress: 1 when established, 0 while the
+// handshake goes on, -errno when it failed. Linux answers SCTP_STATUS on a one-to-one socket with
+// EINVAL until the socket itself is ESTABLISHED (sctp_id2assoc ignores a socket in COOKIE_WAIT or
+// COOKIE_ECHOED), so EINVAL is not a failure: a failed setup sets SO_ERROR (ECONNREFUSED after an
+// ABORT, ETIMEDOUT after the INIT retries) and that is what tells failure.
+static int go_assoc_state(int fd)
+{
+	struct sctp_status st = { 0 };
+	socklen_t l = sizeof(st);
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_STATUS, &st, &l) == 0 && st.sstat_state >= SCTP_ESTABLISHED)
+		return 1;
+	int err = sctpio_sock_error(fd);
+	return err < 0 ? err : 0;
+}
+*/
+import "C"
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"syscall"
+	"time"
+)
+
+// Dialer holds options for connecting. The zero value is usable.
+type Dialer struct {
+	// LocalAddr, when not nil, binds the client to these local addresses first (multi-homing).
+	LocalAddr *Addr
+	// Timeout bounds the association setup; zero means no timeout beyond the kernel's INIT retries.
+	Timeout time.Duration
+	// InitMsg, when not zero, is set on the socket before it connects: the streams asked for
+	// (OutStreams) and accepted (MaxInStreams), INIT retries. Status shows what was negotiated.
+	InitMsg InitMsg
+	// Events, when not zero, is the notification subscription instead of DefaultEvents, in place
+	// before the association starts so that none of its notifications is missed.
+	Events EventMask
+	// Control, when not nil, is called with the new socket before it is bound and connected, for
+	// options this package does not wrap (as net.Dialer.Control).
+	Control func(network, address string, c syscall.RawConn) error
+}
+
+// ListenConfig holds options for listening. The zero value is usable.
+type ListenConfig struct {
+	// InitMsg, when not zero, is set on the socket before it listens, so that every association it
+	// accepts is set up with it (streams asked for and accepted, INIT retries).
+	InitMsg InitMsg
+	// Backlog is the listen(2) backlog; 0 means SOMAXCONN.
+	Backlog int
+	// Events, when not zero, is the notification subscription of the socket and of every
+	// association it will have, instead of DefaultEvents.
+	Events EventMask
+	// Control, when not nil, is called with the new socket before it is bound (as
+	// net.ListenConfig.Control), e.g. to set SO_REUSEPORT.
+	Control func(network, address string, c syscall.RawConn) error
+}
+
+// sockSetup is what a Dialer or ListenConfig applies to a new socket before bind.
+type sockSetup struct {
+	init    InitMsg
+	events  EventMask
+	control func(network, address string, c syscall.RawConn) error
+}
+
+// socketFamily picks AF_INET6 when any address is IPv6 (wildcards included), when there is none, or
+// when the network is "sctp6", so that a mixed list gets a dual-stack socket; AF_INET otherwise.
+func socketFamily(network string, lists ...[]C.sctpio_addr) C.int {
+	if network == "sctp6" {
+		return C.AF_INET6
+	}
+	if network == "sctp4" {
+		return C.AF_INET
+	}
+	n := 0
+	for _, l := range lists {
+		for i := range l {
+			if getAddr(&l[i]).Addr().Is6() {
+				return C.AF_INET6
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return C.AF_INET6 // no address to go by: dual-stack
+	}
+	return C.AF_INET
+}
+
+// newSocket opens a non-blocking SCTP socket in Go's netpoller and applies what must come before
+// bind: InitMsg, Events and the caller's Control. On failure nothing is left open; errors name op.
+func newSocket(op, network, address string, style C.int, setup sockSetup, lists ...[]C.sctpio_addr) (*sock, error) {
+	flags, err := familyFlags(network)
+	if err != nil {
+		return nil, &net.OpError{Op: op, Net: network, Err: err}
+	}
+	fd := C.sctpio_sock_open(socketFamily(network, lists...), style, flags)
+	if fd < 0 {
+		return nil, &net.OpError{Op: op, Net: network, Err: wrapErrno("socket", C.long(fd))}
+	}
+	s, err := newSock(fd, network) // closes fd on failure
+	if err != nil {
+		return nil, &net.OpError{Op: op, Net: network, Err: err}
+	}
+	if !setup.init.isZero() {
+		err = s.opt(op, "setsockopt", func(fd C.int) C.int { return setInitMsg(fd, setup.init) })
+	}
+	if err == nil && setup.events != 0 {
+		err = s.opt(op, "setsockopt", func(fd C.int) C.int {
+			return C.sctpio_sock_subscribe_mask(fd, C.SCTP_FUTURE_ASSOC, C.uint32_t(setup.events))
+		})
+	}
+	if err == nil && setup.control != nil {
+		if err = setup.control(network, address, s.rc); err != nil {
+			err = &net.OpError{Op: op, Net: network, Err: err}
+		}
+	}
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// bind binds s to addrs (all sharing one port).
+func (s *sock) bind(op string, addrs []C.sctpio_addr) error {
+	return s.controlCall(op, "bind", func(fd C.int) C.long {
+		return C.long(C.sctpio_sock_bind(fd, &addrs[0], C.size_t(len(addrs))))
+	})
+}
+
+// Dial connects to address ("host:port" or "host1/host2:port") on network "sctp", "sctp4" or "sctp6".
+func Dial(network, address string) (*SCTPConn, error) {
+	return (&Dialer{}).DialContext(context.Background(), network, address)
+}
+
+// Dial connects to address as the package-level Dial does, with the dialer's options.
+func (d *Dialer) Dial(network, address string) (*SCTPConn, error) {
+	return d.DialContext(context.Background(), network, address)
+}
+
+// DialContext is Dial with a context: cancelling it or its deadline aborts the association setup.
+func (d *Dialer) DialContext(ctx context.Context, network, address string) (*SCTPConn, error) {
+	if d.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.Timeout)
+		defer cancel()
+	}
+	raddr, err := resolveAddr(ctx, network, address)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	return d.dialAddr(ctx, network, address, raddr)
+}
+
+// DialSCTP connects to a resolved address with the dialer's options.
+func (d *Dialer) DialSCTP(ctx context.Context, network string, raddr *Addr) (*SCTPConn, error) {
+	if d.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.Timeout)
+		defer cancel()
+	}
+	return d.dialAddr(ctx, network, raddr.String(), raddr)
+}
+
+func (d *Dialer) dialAddr(ctx context.Context, network, address string, raddr *Addr) (*SCTPConn, error) {
+	if raddr == nil || len(raddr.IPs) == 0 {
+		return nil, &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: errMissingAddress}
+	}
+	peers := raddr.cAddrs(network)
+	var local []C.sctpio_addr
+	if d.LocalAddr != nil {
+		local = d.LocalAddr.cAddrs(network)
+	}
+	s, err := newSocket("dial", network, address, C.SCTPIO_ONE_TO_ONE, sockSetup{d.InitMsg, d.Events, d.Control}, peers, local)
+	if err != nil {
+		return nil, err
+	}
+	s.raddr = raddr
+	if local != nil {
+		err = s.bind("dial", local)
+	}
+	if err == nil {
+		err = s.controlCall("dial", "connect", func(fd C.int) C.long {
+			r := C.sctpio_sock_connect(fd, &peers[0], C.size_t(len(peers)), nil)
+			if r == -C.EINPROGRESS {
+				r = 0
+			}
+			return C.long(r)
+		})
+	}
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	// Wait for the association to come up. A one-to-one socket turns writable when it is established
+	// (sctp_poll), and a failure wakes writers too (EPOLLERR); each wake-up reads the state again.
+	// The context's end becomes an expired write deadline.
+	stop := context.AfterFunc(ctx, func() { s.file.SetWriteDeadline(aLongTimeAgo) })
+	var state C.int
+	err = s.rc.Write(func(fd uintptr) bool {
+		state = C.go_assoc_state(C.int(fd))
+		return state != 0
+	})
+	if !stop() && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	if err == nil && state < 0 {
+		err = wrapErrno("connect", C.long(state))
+	}
+	if err != nil {
+		s.close()
+		return nil, &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: err}
+	}
+	s.file.SetWriteDeadline(time.Time{})
+	if la, err := s.addrs(false, 0); err == nil {
+		s.laddr = la
+	}
+	if ra, err := s.addrs(true, 0); err == nil && len(ra.IPs) > 0 {
+		s.raddr = ra
+	}
+	return &SCTPConn{s: s}, nil
+}
+
+// Listener is a one-to-one SCTP server socket. It is a net.Listener.
+type Listener struct {
+	s *sock
+}
+
+var _ net.Listener = (*Listener)(nil)
+
+// Listen announces on address ("host:port", "h1/h2:port" for several local addresses, ":port" for
+// all) and accepts one-to-one associations.
+func Listen(network, address string) (*Listener, error) {
+	return (&ListenConfig{}).Listen(context.Background(), network, address)
+}
+
+// ListenSCTP is Listen with a resolved address.
+func ListenSCTP(network string, laddr *Addr) (*Listener, error) {
+	s, err := (&ListenConfig{}).listen(network, laddr.String(), laddr, C.SCTPIO_ONE_TO_ONE)
+	if err != nil {
+		return nil, err
+	}
+	return &Listener{s: s}, nil
+}
+
+// Listen is the package-level Listen with the configuration's options; ctx bounds name resolution.
+func (lc *ListenConfig) Listen(ctx context.Context, network, address string) (*Listener, error) {
+	s, err := lc.resolveListen(ctx, network, address, C.SCTPIO_ONE_TO_ONE)
+	if err != nil {
+		return nil, err
+	}
+	return &Listener{s: s}, nil
+}
+
+// ListenEndpoint is the package-level ListenEndpoint with the configuration's options.
+func (lc *ListenConfig) ListenEndpoint(ctx context.Context, network, address string) (*Endpoint, error) {
+	s, err := lc.resolveListen(ctx, network, address, C.SCTPIO_ONE_TO_MANY)
+	if err != nil {
+		return nil, err
+	}
+	return &Endpoint{s: s}, nil
+}
+
+func (lc *ListenConfig) resolveListen(ctx context.Context, network, address string, style C.int) (*sock, error) {
+	laddr, err := resolveAddr(ctx, network, address)
+	if err != nil {
+		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
+	}
+	return lc.listen(network, address, laddr, style)
+}
+
+func (lc *ListenConfig) listen(network, address string, laddr *Addr, style C.int) (*sock, error) {
+	addrs := laddr.cAddrs(network)
+	s, err := newSocket("listen", network, address, style, sockSetup{lc.InitMsg, lc.Events, lc.Control}, addrs)
+	if err != nil {
+		return nil, err
+	}
+	s.laddr = laddr
+	err = s.bind("listen", addrs)
+	if err == nil {
+		err = s.controlCall("listen", "listen", func(fd C.int) C.long {
+			return C.long(C.sctpio_sock_listen(fd, C.int(lc.Backlog)))
+		})
+	}
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	if la, err := s.addrs(false, 0); err == nil {
+		s.laddr = la
+	}
+	return s, nil
+}
+
+// Accept waits for and returns the next association as a net.Conn (an *SCTPConn).
+func (l *Listener) Accept() (net.Conn, error) { return l.AcceptSCTP() }
+
+// AcceptSCTP waits for and returns the next association. Close unblocks it with net.ErrClosed.
+func (l *Listener) AcceptSCTP() (*SCTPConn, error) {
+	var nfd C.int
+	var peer C.sctpio_addr
+	err := l.s.rc.Read(func(fd uintptr) bool {
+		nfd = C.sctpio_sock_accept(C.int(fd), &peer, 0)
+		return nfd != -C.int(syscall.EAGAIN)
+	})
+	if err == nil && nfd < 0 {
+		err = syscall.Errno(-nfd)
+	}
+	if err != nil {
+		return nil, l.s.opError("accept", "accept4", err)
+	}
+	s, err := newSock(nfd, l.s.net)
+	if err != nil {
+		return nil, err
+	}
+	s.laddr = l.s.laddr
+	if ra, err := s.addrs(true, 0); err == nil && len(ra.IPs) > 0 {
+		s.raddr = ra
+	} else {
+		ap := getAddr(&peer)
+		s.raddr = &Addr{IPs: []netip.Addr{ap.Addr()}, Port: int(ap.Port())}
+	}
+	if la, err := s.addrs(false, 0); err == nil {
+		s.laddr = la
+	}
+	return &SCTPConn{s: s}, nil
+}
+
+// Close stops listening and unblocks a pending Accept.
+func (l *Listener) Close() error { return l.s.close() }
+
+// Addr returns the listener's local address.
+func (l *Listener) Addr() net.Addr { return l.s.laddr }
+
+// SetDeadline sets a deadline for Accept.
+func (l *Listener) SetDeadline(t time.Time) error { return l.s.setReadDeadline(t) }
+
+// SyscallConn gives access to the descriptor.
+func (l *Listener) SyscallConn() (syscall.RawConn, error) { return l.s.rc, nil }
