@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: MIT
+
+//go:build linux && cgo
+
+package sctp
+
+/*
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+
+// go_readable is readable done through cgo, for the models benchmarks (BenchmarkCgo/Probe).
+static int go_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r;
+	do
+		r = poll(&p, 1, 0);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+// The cost of crossing between Go and C per event, measured by the models benchmarks: a C function
+// that does nothing (Go calls C), and C loops that call the exported Go function sctpio__go_nop (C
+// calls Go), on the calling thread (one Go knows) or on a thread C made (one Go must attach to).
+extern void sctpio__go_nop(int);
+
+static void go_nop(int x) { (void)x; }
+
+static void go_call_go(int n)
+{
+	for (int i = 0; i < n; i++)
+		sctpio__go_nop(i);
+}
+
+static void *go_call_go_main(void *arg)
+{
+	go_call_go((int)(intptr_t)arg);
+	return NULL;
+}
+
+static int go_call_go_on_c_thread(int n)
+{
+	pthread_t t;
+	int r = pthread_create(&t, NULL, go_call_go_main, (void *)(intptr_t)n);
+	if (r != 0)
+		return -r;
+	return -pthread_join(t, NULL);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// Source is a socket that a Receiver or a Poller can serve: an *SCTPConn or an *Endpoint. Only this
+// package's types satisfy it.
+type Source interface {
+	// ReadBatch receives into b as SCTPConn.ReadBatch and Endpoint.ReadBatch do.
+	ReadBatch(b *Batch) (int, error)
+	// WriteBatch sends what is queued in b as SCTPConn.WriteBatch and Endpoint.WriteBatch do.
+	WriteBatch(b *Batch) (int, error)
+	socket() *sock
+}
+
+func (c *SCTPConn) socket() *sock { return c.s }
+func (e *Endpoint) socket() *sock { return e.s }
+
+var (
+	errReceiverClosed = fmt.Errorf("sctp: use of closed receiver: %w", net.ErrClosed)
+	errPollerClosed   = fmt.Errorf("sctp: use of closed poller: %w", net.ErrClosed)
+	// errStopped ends a registration's goroutine quietly: Remove or Close ended the registration.
+	errStopped = errors.New("sctp: registration ended")
+)
+
+// readable is the netpoller callback of a registration's wait: it tells whether a read would return
+// at once (a message, a notification, the end of the stream or an error is waiting). It must not
+// consume anything: the messages belong to whoever reads after the wait (a handler or a worker), in
+// order. ppoll(2) with a zero timeout asks the socket's own poll method, which is what epoll reports
+// too, and copies nothing (recv with MSG_PEEK would copy bytes and a control message, and stop at
+// partial deliveries). It never blocks, so it is a raw system call: no cgo crossing, no scheduler
+// hand-off. It allocates nothing.
+func readable(fd uintptr) bool {
+	p := pollFd{fd: int32(fd), events: pollIn}
+	var zero syscall.Timespec
+	for {
+		n, _, e := syscall.RawSyscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&p)), 1,
+			uintptr(unsafe.Pointer(&zero)), 0, 0, 0)
+		if e != syscall.EINTR {
+			// A failing ppoll counts as readable: the read then reports what is wrong.
+			return e != 0 || n > 0
+		}
+	}
+}
+
+// pollFd is struct pollfd.
+type pollFd struct {
+	fd              int32
+	events, revents int16
+}
+
+const pollIn = 0x1 // POLLIN
+
+// watch is one registration of a socket with a Receiver or a Poller: one goroutine that parks in Go's
+// netpoller until the socket is readable (it holds no OS thread meanwhile), and what Remove and Close
+// need to stop it. A socket is held (a handler runs on it, or a worker holds it) by at most one
+// goroutine at a time, and is not waited on while held: that is what keeps per-stream order.
+type watch struct {
+	src    Source
+	s      *sock
+	data   any           // Poller: the caller's value
+	err    error         // Poller: why the wait failed; written before the watch is queued
+	stop   chan struct{} // closed when the registration ends (Remove, Close, an error)
+	exited chan struct{} // closed when the goroutine has returned
+	done   chan struct{} // closed when the goroutine has returned and the socket is not held
+	rearm  chan struct{} // Poller: Done's signal to wait again
+	q      chan<- *watch // Poller: the ready queue
+	probe  func(fd uintptr)
+	ready  bool // what probe found; used by the holder only
+	prev   <-chan struct{}
+	forget func(*watch) // run once done is closed: the owner drops the watch from its table
+
+	mu      sync.Mutex
+	waiting bool // the goroutine is in, or on its way into, the netpoller wait
+	woken   bool // cancel set a read deadline in the past to wake that wait
+	removed bool
+	held    bool
+	gone    bool   // the goroutine has returned
+	gen     uint64 // counts holds, so that a second Done of one hold does nothing
+}
+
+// newWatch registers src in table (whose mutex the caller holds) unless it is there already; a
+// socket's earlier registration that is still finishing is waited for before this one reads.
+func newWatch(table map[*sock]*watch, src Source, forget func(*watch), op string) (*watch, error) {
+	if src == nil {
+		return nil, fmt.Errorf("sctp: %s: nil source: %w", op, syscall.EINVAL)
+	}
+	s := src.socket()
+	if s.closed.Load() {
+		return nil, s.opError("add", "add", net.ErrClosed)
+	}
+	w := &watch{src: src, s: s, forget: forget, stop: make(chan struct{}), exited: make(chan struct{}),
+		done: make(chan struct{}), rearm: make(chan struct{}, 1)}
+	if old := table[s]; old != nil {
+		if !old.isRemoved() {
+			return nil, fmt.Errorf("sctp: %s: socket already added: %w", op, syscall.EEXIST)
+		}
+		w.prev = old.done
+	}
+	table[s] = w
+	return w, nil
+}
+
+// readyNow asks, without waiting or reading, whether the socket is readable. Only the holder calls it.
+func (w *watch) readyNow() bool {
+	if w.probe == nil {
+		w.probe = func(fd uintptr) { w.ready = readable(fd) }
+	}
+	w.ready = false
+	w.s.rc.Control(w.probe)
+	return w.ready
+}
+
+// lookup finds src's live registration in table (whose mutex the caller holds).
+func lookup(table map[*sock]*watch, src Source, op string) (*watch, error) {
+	var w *watch
+	if src != nil {
+		w = table[src.socket()]
+	}
+	if w == nil || w.isRemoved() {
+		return nil, fmt.Errorf("sctp: %s: socket not added: %w", op, syscall.ENOENT)
+	}
+	return w, nil
+}
+
+func (w *watch) isRemoved() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.removed
+}
+
+// endLocked ends the registration: nothing new starts on the socket. w.mu is held.
+func (w *watch) endLocked() {
+	if !w.removed {
+		w.removed = true
+		close(w.stop)
+	}
+}
+
+// cancel ends the registration from another goroutine, waking the goroutine where it waits for the
+// socket: the netpoller wait by a read deadline in the past (the only way to wake a parked RawConn.Read
+// but closing the socket), every other wait by stop. It reports whether the socket is held.
+func (w *watch) cancel() (held bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.endLocked()
+	if w.waiting && !w.woken {
+		w.woken = true
+		w.s.setReadDeadline(aLongTimeAgo)
+	}
+	return w.held
+}
+
+// awaitPrev waits until the socket's previous registration has let go of it.
+func (w *watch) awaitPrev() bool {
+	if w.prev == nil {
+		return true
+	}
+	select {
+	case <-w.prev:
+		return true
+	case <-w.stop:
+		return false
+	}
+}
+
+// wait parks until the socket is readable (nil), the registration ends (errStopped), or waiting fails:
+// the socket was closed, or its read deadline passed (a *net.OpError).
+func (w *watch) wait() error {
+	w.mu.Lock()
+	if w.removed {
+		w.mu.Unlock()
+		return errStopped
+	}
+	w.waiting = true
+	w.mu.Unlock()
+	err := w.s.rc.Read(readable)
+	w.mu.Lock()
+	w.waiting = false
+	if w.woken {
+		// The deadline was cancel's, not the owner's: leave none behind.
+		w.woken = false
+		w.s.setReadDeadline(time.Time{})
+	}
+	removed := w.removed
+	w.mu.Unlock()
+	if removed {
+		return errStopped
+	}
+	if err != nil {
+		return w.s.opError("read", "poll", err)
+	}
+	return nil
+}
+
+// hold marks the socket held and returns the hold's number, or false once the registration has ended.
+func (w *watch) hold() (uint64, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.removed {
+		return 0, false
+	}
+	w.held = true
+	w.gen++
+	return w.gen, true
+}
+
+// unhold ends hold gen (a stale or second call does nothing). It reports whether the registration
+// goes on, and finishes the watch when its goroutine has already returned.
+func (w *watch) unhold(gen uint64) bool {
+	w.mu.Lock()
+	if !w.held || w.gen != gen {
+		w.mu.Unlock()
+		return false
+	}
+	w.held = false
+	finish, live := w.gone, !w.removed
+	w.mu.Unlock()
+	if finish {
+		w.finish()
+	}
+	return live
+}
+
+// exit is the goroutine's last step: the registration ends, and the watch is finished unless a worker
+// still holds the socket (then the worker's Done finishes it).
+func (w *watch) exit() {
+	w.mu.Lock()
+	w.endLocked()
+	w.gone = true
+	close(w.exited)
+	finish := !w.held
+	w.mu.Unlock()
+	if finish {
+		w.finish()
+	}
+}
+
+func (w *watch) finish() {
+	close(w.done)
+	w.forget(w)
+}
+
+// Receiver serves many sockets with a bounded number of concurrent handlers: each registered socket
+// is read with ReadBatch into a batch that the receiver owns, and the handler gets that batch.
+//
+//   - Order: a socket is handled by at most one goroutine at a time, and it is not read again until its
+//     handler returns, so messages reach the handler in the order the socket delivered them, per
+//     association and stream. Many sockets are handled at once, at most workers of them.
+//   - Blocking: a handler that blocks holds one worker; the others go on serving every other socket.
+//   - Errors: a read error (io.EOF after the peer of a one-to-one connection shut down, net.ErrClosed
+//     for a socket closed while registered, os.ErrDeadlineExceeded once a read deadline set on it
+//     passes) or an error returned by the handler ends that socket's registration and goes to the
+//     error handler (see WithErrorHandler); the other sockets are not affected.
+//
+// How it works: each registered socket has a goroutine parked in Go's netpoller (no OS thread per
+// socket, no C thread calling Go); when the socket turns readable, the goroutine takes a free worker
+// (a batch), reads, runs the handler, and gives the worker back. The wait asks ppoll(2) whether the
+// socket is readable instead of reading, so that no batch is tied up by an idle socket. The price of
+// order is that one socket is served by one handler at a time: an Endpoint carrying many busy
+// associations is served serially (Endpoint.PeelOff spreads them over sockets).
+//
+// While a socket is registered the receiver owns its reading side: do not read it yourself (that
+// would take messages out of order), and know that a read deadline on it acts as an idle timeout.
+// Writing to it, from the handler or anywhere, is fine. The receiver never closes a socket.
+type Receiver struct {
+	handler func(Source, *Batch) error
+	onError func(Source, error)
+	free    chan *Batch // the idle workers; a worker is its batch
+	batches []*Batch
+	wg      sync.WaitGroup
+
+	mu      sync.Mutex
+	closed  bool
+	watches map[*sock]*watch
+}
+
+// ReceiverOption configures NewReceiver.
+type ReceiverOption func(*receiverConfig)
+
+type receiverConfig struct {
+	slots, slotSize int
+	onError         func(Source, error)
+}
+
+// WithErrorHandler has f called with each error that ends a socket's registration: a read error
+// (io.EOF for the end of a one-to-one connection) or an error the handler returned. f runs after the
+// receiver has let go of src, on the goroutine that served it, so it may close src or add it again;
+// it must not call the receiver's Close. Without it such errors are dropped.
+func WithErrorHandler(f func(src Source, err error)) ReceiverOption {
+	return func(c *receiverConfig) { c.onError = f }
+}
+
+// WithBatchSize gives each worker's batch slots slots of slotSize bytes (default 64 of 2048). A
+// message longer than a slot reaches the handler in pieces, each but the last with RecvMore.
+func WithBatchSize(slots, slotSize int) ReceiverOption {
+	return func(c *receiverConfig) { c.slots, c.slotSize = slots, slotSize }
+}
+
+// NewReceiver makes a receiver that runs at most workers handlers at once (1..1024), each with its
+// own batch. handler(src, b) gets the socket and the b.Len() messages just read from it; b.Bytes and
+// b.Info are valid ONLY UNTIL THE HANDLER RETURNS (the batch then serves other sockets): copy what
+// must live longer. A handler that returns an error ends src's registration (see WithErrorHandler).
+func NewReceiver(workers int, handler func(src Source, b *Batch) error, opts ...ReceiverOption) (*Receiver, error) {
+	cfg := receiverConfig{slots: 64, slotSize: 2048, onError: func(Source, error) {}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if workers < 1 || workers > 1024 || handler == nil || cfg.onError == nil {
+		return nil, fmt.Errorf("sctp: NewReceiver(%d workers): %w", workers, syscall.EINVAL)
+	}
+	r := &Receiver{handler: handler, onError: cfg.onError, free: make(chan *Batch, workers),
+		watches: make(map[*sock]*watch)}
+	for i := 0; i < workers; i++ {
+		b, err := NewBatch(cfg.slots, cfg.slotSize)
+		if err != nil {
+			r.freeBatches()
+			return nil, fmt.Errorf("sctp: NewReceiver: %w", err)
+		}
+		r.batches = append(r.batches, b)
+		r.free <- b
+	}
+	return r, nil
+}
+
+func (r *Receiver) freeBatches() {
+	for _, b := range r.batches {
+		b.Close()
+	}
+}
+
+// Add registers src: from now on its messages go to the handler. It fails with EEXIST when src is
+// registered, and with an error that errors.Is net.ErrClosed after Close or for a closed socket.
+func (r *Receiver) Add(src Source) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return errReceiverClosed
+	}
+	w, err := newWatch(r.watches, src, r.forget, "Receiver.Add")
+	if err != nil {
+		return err
+	}
+	r.wg.Add(1)
+	go r.run(w)
+	return nil
+}
+
+// Remove unregisters src; the receiver then no longer reads src, nor changes its deadlines, and never
+// calls the handler for it again. It waits until the receiver has let go of src, except while src's
+// handler is running: then it returns at once, and the call in progress (which may go on using src
+// and its batch) is the last one. So Remove may be called from any handler, src's own included, and
+// src may be closed as soon as Remove returns. When the receiver was waiting for src to turn
+// readable, Remove wakes that wait with a read deadline in the past, then clears it: src is left with
+// no read deadline. It fails with ENOENT when src is not registered (its registration may have ended
+// with an error).
+func (r *Receiver) Remove(src Source) error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return errReceiverClosed
+	}
+	w, err := lookup(r.watches, src, "Receiver.Remove")
+	r.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if !w.cancel() {
+		<-w.exited
+	}
+	return nil
+}
+
+// Close stops the receiver: no handler starts any more, running handlers are waited for (so a handler
+// must not call Close, and a blocked one must be released), and the batches are freed. The
+// registered sockets are not closed, and have no read deadline left. Later calls fail with an error
+// that errors.Is net.ErrClosed.
+func (r *Receiver) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return errReceiverClosed
+	}
+	r.closed = true
+	ws := make([]*watch, 0, len(r.watches))
+	for _, w := range r.watches {
+		ws = append(ws, w)
+	}
+	r.mu.Unlock()
+	for _, w := range ws {
+		w.cancel()
+	}
+	r.wg.Wait()
+	r.freeBatches()
+	return nil
+}
+
+func (r *Receiver) forget(w *watch) {
+	r.mu.Lock()
+	if r.watches[w.s] == w {
+		delete(r.watches, w.s)
+	}
+	r.mu.Unlock()
+}
+
+// run is the goroutine of one registration.
+func (r *Receiver) run(w *watch) {
+	defer r.wg.Done()
+	err := r.serve(w)
+	w.exit()
+	if err != nil && err != errStopped {
+		r.onError(w.src, err)
+	}
+}
+
+func (r *Receiver) serve(w *watch) error {
+	if !w.awaitPrev() {
+		return errStopped
+	}
+	for {
+		if err := w.wait(); err != nil {
+			return err
+		}
+		var b *Batch
+		select {
+		case b = <-r.free:
+		case <-w.stop:
+			return errStopped
+		}
+		gen, ok := w.hold()
+		if !ok {
+			r.free <- b
+			return errStopped
+		}
+		err := r.handle(w.src, b)
+		r.free <- b
+		if !w.unhold(gen) {
+			return errStopped // removed while the handler ran: that call was the last
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// handle reads src, which the wait found readable, and hands what came to the handler.
+func (r *Receiver) handle(src Source, b *Batch) error {
+	n, err := src.ReadBatch(b)
+	if err != nil || n == 0 {
+		return err
+	}
+	return r.handler(src, b)
+}
+
+// readableCgo is readable through cgo and poll(2), for the models benchmarks.
+func readableCgo(fd uintptr) bool { return C.go_readable(C.int(fd)) != 0 }
+
+// cgoCallC calls an empty C function n times from Go (the models benchmarks' Go→C cost).
+func cgoCallC(n int) {
+	for i := 0; i < n; i++ {
+		C.go_nop(C.int(i))
+	}
+}
+
+// cgoCallGo has C call an empty exported Go function n times (the C→Go cost), from the calling
+// thread, or from a thread that C creates (onCThread), as a pool of C threads would.
+func cgoCallGo(n int, onCThread bool) error {
+	if !onCThread {
+		C.go_call_go(C.int(n))
+		return nil
+	}
+	if r := C.go_call_go_on_c_thread(C.int(n)); r < 0 {
+		return syscall.Errno(-r)
+	}
+	return nil
+}
