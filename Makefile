@@ -53,7 +53,7 @@ $(B)/obj $(B)/test $(B)/go $(B)/bench:
 	mkdir -p $@
 
 # Test programs and tools link the static library, so they run from the tree without LD_LIBRARY_PATH.
-$(B)/test/%: test/%.c test/test.h $(B)/libsctpio.a | $(B)/test
+$(B)/test/%: test/%.c $(wildcard test/*.h) $(B)/libsctpio.a | $(B)/test
 	$(CC) $(CFLAGS) $(TESTFLAGS) -o $@ $< $(B)/libsctpio.a -lm
 
 $(B)/sctpperf: $(wildcard tools/sctpperf/*.c tools/sctpperf/*.h) $(B)/libsctpio.a

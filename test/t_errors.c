@@ -25,7 +25,7 @@ static void sctp_opts_fail(int fd, int get_err, int set_err)
 	struct sctpio_status st;
 	struct sctpio_paddrinfo pi;
 	uint32_t u;
-	int policy, v;
+	int policy = 0, v = 0;
 	sctp_assoc_t ids[2];
 	const uint16_t streams[] = { 1 };
 
@@ -106,7 +106,7 @@ static void socket_opts(int fd, int err)
 static void socket_calls_fail(int fd, int err, int with_close)
 {
 	sctpio_addr a, out[2];
-	char buf[8];
+	char buf[8] = { 0 };
 	struct iovec iov = { .iov_base = buf, .iov_len = 1 };
 
 	OK(sctpio_addr_parse(&a, "127.0.0.1", 1));
@@ -159,7 +159,7 @@ static void test_bad_descriptors(void)
 	sctp_opts_fail(u, -EOPNOTSUPP, -ENOPROTOOPT);
 	socket_opts(u, 0);
 	sctpio_addr a, out[2];
-	char buf[8];
+	char buf[8] = { 0 };
 	OK(sctpio_addr_parse(&a, "127.0.0.1", 9));
 	CHECK_EQ(sctpio_sock_style(u), -EPROTONOSUPPORT); /* sctpio's own check of SO_PROTOCOL */
 	CHECK_EQ(sctpio_sock_connect(u, &a, 1, NULL), -EPROTONOSUPPORT);

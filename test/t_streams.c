@@ -26,8 +26,7 @@ static long now_ms(void)
 
 static void subscribe(int fd, uint16_t type)
 {
-	struct sctp_event ev = { .se_assoc_id = SCTP_ALL_ASSOC, .se_type = type, .se_on = 1 };
-	OK(sctpio_opt_set(fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev)));
+	OK(sctpio_sock_subscribe(fd, SCTP_ALL_ASSOC, type, 1));
 }
 
 static void wait_notification(int fd, uint16_t type, union sctp_notification *out)
