@@ -84,7 +84,14 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 		ri->flags |= SCTPIO_MSG_MORE;
 	if (mh->msg_flags & MSG_CTRUNC)
 		ri->flags |= SCTPIO_MSG_CTRUNC;
+	if (!mh->msg_control)
+		return;
+	const char *end = (const char *)mh->msg_control + mh->msg_controllen;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c)) {
+		/* Neither CMSG macro checks the length a header claims: a header claiming more than
+		 * remains would make CMSG_DATA reads run past the buffer (found by fuzz_rcvinfo). */
+		if (c->cmsg_len < sizeof(*c) || c->cmsg_len > (size_t)(end - (const char *)c))
+			break;
 		if (c->cmsg_level != IPPROTO_SCTP)
 			continue;
 		if (c->cmsg_type == SCTP_RCVINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_rcvinfo))) {

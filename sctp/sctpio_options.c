@@ -566,6 +566,11 @@ int sctpio_opt_set_default_prinfo(int fd, sctp_assoc_t assoc, int policy, uint32
 {
 	if (policy < SCTPIO_PR_NONE || policy > SCTPIO_PR_PRIO)
 		return -EINVAL;
-	struct sctp_default_prinfo p = { .pr_assoc_id = assoc, .pr_value = value, .pr_policy = (uint16_t)(policy << 4) };
+	/* memset: the struct's padding would otherwise reach the kernel uninitialised. */
+	struct sctp_default_prinfo p;
+	memset(&p, 0, sizeof(p));
+	p.pr_assoc_id = assoc;
+	p.pr_value = value;
+	p.pr_policy = (uint16_t)(policy << 4);
 	return sctpio_opt_set(fd, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &p, sizeof(p));
 }

@@ -35,10 +35,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#ifndef SCTPIO_DISPATCH_H
-/* Until sctpio.h includes it; the amalgamated Go build sees it through sctpio.h. */
-#include "sctpio.h"
-#endif
 
 #define POLLER_MAX_THREADS 64
 #define POLLER_BATCH 64       /* events per epoll_wait: epoll threads run no user code, so take many */

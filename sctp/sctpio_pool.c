@@ -38,10 +38,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#ifndef SCTPIO_DISPATCH_H
-/* Until sctpio.h includes it; the amalgamated Go build sees it through sctpio.h. */
-#include "sctpio.h"
-#endif
 
 #define POOL_MAX_THREADS 1024
 #define WAKE_KEY UINT64_MAX /* the eventfd's epoll key; fd keys are below 2^31 */

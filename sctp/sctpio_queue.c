@@ -19,10 +19,6 @@
 #include <time.h>
 
 #include "internal.h"
-#ifndef SCTPIO_DISPATCH_H
-/* Until sctpio.h includes it; the amalgamated Go build sees it through sctpio.h. */
-#include "sctpio.h"
-#endif
 
 #define QUEUE_MAX_CAP ((size_t)1 << 24)
 
