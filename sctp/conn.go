@@ -10,6 +10,7 @@ package sctp
 import "C"
 
 import (
+	"encoding/binary"
 	"io"
 	"net"
 	"net/netip"
@@ -26,7 +27,9 @@ type SCTPConn struct {
 var _ net.Conn = (*SCTPConn)(nil)
 
 // Read reads one message, or the next piece of one larger than b (see ReadMsg to tell them apart).
-// It returns io.EOF after the peer shut the association down gracefully. Notifications are skipped.
+// It returns io.EOF after the peer shut the association down gracefully, and an error that
+// errors.Is syscall.ECONNRESET once the association is lost (aborted or timed out). Other
+// notifications are skipped.
 func (c *SCTPConn) Read(b []byte) (int, error) {
 	var info RcvInfo
 	for {
@@ -34,7 +37,23 @@ func (c *SCTPConn) Read(b []byte) (int, error) {
 		if err != nil || !info.IsNotification() {
 			return n, err
 		}
+		// The kernel reports a lost association's error once, to whichever call comes first; if a
+		// concurrent Write took it, the COMM_LOST notification is all Read will ever see, so it
+		// must end the Read rather than be skipped (skipping it once hung Read forever).
+		if assocLost(b[:n]) {
+			return 0, c.s.opError("read", "recvmsg", syscall.ECONNRESET)
+		}
 	}
+}
+
+// assocLost reports whether b starts an association-change notification saying the association
+// is gone: sac_type at offset 0, sac_state at offset 8 (struct sctp_assoc_change).
+func assocLost(b []byte) bool {
+	if len(b) < 10 || binary.NativeEndian.Uint16(b[0:]) != C.SCTP_ASSOC_CHANGE {
+		return false
+	}
+	st := binary.NativeEndian.Uint16(b[8:])
+	return st == C.SCTP_COMM_LOST || st == C.SCTP_CANT_STR_ASSOC
 }
 
 // ReadMsg reads one message or piece into b and describes it in *info (which may be nil): stream,

@@ -253,3 +253,40 @@ func TestResolveMultiHomedAddr(t *testing.T) {
 		t.Fatalf("String() = %q", a.String())
 	}
 }
+
+// After the peer aborts, a Read must end with ECONNRESET even when a Write has already taken the
+// socket's one-shot error: it once skipped the COMM_LOST notification and blocked forever.
+func TestReadAfterPeerAbortEndsEvenWhenWriteTookTheError(t *testing.T) {
+	needSCTP(t)
+	l := loopbackListener(t)
+	c, err := Dial("sctp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	srv, err := l.AcceptSCTP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	// Write until the abort shows; that takes the socket's pending error.
+	c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	for {
+		if _, err := c.Write([]byte("x")); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatal("writes kept succeeding 10 s after the peer aborted")
+			}
+			break
+		}
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = c.Read(make([]byte, 256))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("Read blocked until its deadline after the peer aborted")
+	}
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("Read after the peer aborted: %v, want ECONNRESET", err)
+	}
+}
