@@ -23,7 +23,7 @@ ASAN_FLAGS       := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 ASAN_ENV         := ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1 \
 		    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 VALGRIND         ?= valgrind
-VALGRIND_FLAGS   ?= -q --leak-check=full --error-exitcode=1 --track-fds=no
+VALGRIND_FLAGS   ?= -q --vgdb=no --leak-check=full --error-exitcode=1 --track-fds=no
 
 SAN_TESTS         = $(sort $(wildcard test/t_*.c))
 ASAN_BINS         = $(SAN_TESTS:test/%.c=$(ASAN_B)/test/%)
