@@ -91,9 +91,10 @@ test: all tests gotest
 
 check: test
 
-# Benchmarks, in one harness run: batch drain vs per-message (see bench/README.md).
+# Benchmarks, in one harness run: batch drain vs per-message, and the dispatch models vs a plain loop
+# (see bench/README.md).
 bench: all benches
-	$(SCTP_RUN) -- $(B)/bench/drain -r 5
+	$(SCTP_RUN) -- sh -c '$(B)/bench/drain -r 5 && $(B)/bench/dispatch -r 3'
 
 fuzz:
 	$(MAKE) -f fuzz/Makefile
