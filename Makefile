@@ -94,7 +94,7 @@ check: test
 # Benchmarks, in one harness run: batch drain vs per-message, and the dispatch models vs a plain loop
 # (see bench/README.md).
 bench: all benches
-	$(SCTP_RUN) -- sh -c '$(B)/bench/drain -r 5 && $(B)/bench/dispatch -r 3'
+	B=$(B) scripts/bench
 
 fuzz:
 	$(MAKE) -f fuzz/Makefile
