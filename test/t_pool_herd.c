@@ -127,6 +127,9 @@ static void on_ready(struct sctpio_pool *pool, int fd, uint32_t ready, void *dat
 	pthread_mutex_unlock(&mu);
 }
 
+/* The pool's context switches per message, which the control run must exceed by half. */
+static double pool_csw_per_msg;
+
 static void pool_case(int cli, int srv)
 {
 	struct sctpio_pool *pool;
@@ -158,7 +161,7 @@ static void pool_case(int cli, int srv)
 	       c1 - c0, (double)(c1 - c0) / MESSAGES);
 	CHECK_EQ(wk, MESSAGES);
 	CHECK_EQ(cb, MESSAGES);
-	CHECK((c1 - c0) * 10 < MESSAGES * 13);
+	pool_csw_per_msg = (double)(c1 - c0) / MESSAGES;
 }
 
 struct ctl {
@@ -230,6 +233,11 @@ static void control_case(int cli, int srv)
 	/* Each thread re-checks the socket before epoll_wait returns, so the herd shows in the
 	 * context switches, not in the returns. */
 	CHECK((c1 - c0) * 10 >= CONTROL_MESSAGES * 15);
+	/* Relative, not absolute: a tool that serialises threads (valgrind) adds switches to both runs,
+	 * and the pool made 1.34 per message there against 1.00 natively. */
+	double control = (double)(c1 - c0) / CONTROL_MESSAGES;
+	printf("pool / control context switches per message: %.2f / %.2f\n", pool_csw_per_msg, control);
+	CHECK(pool_csw_per_msg * 3 <= control * 2);
 }
 
 int main(void)
