@@ -5,16 +5,7 @@
 # with a message naming the problem, a server that is not there exits 1 with a clear message within
 # the connect timeout, and a small loopback run exits 0 with --json output that parses and shows
 # nothing lost or reordered. Needs kernel SCTP (run through scripts/sctp-run); finds the build in $B.
-set -u
-B=${B:-build}
-P=$B/sctpperf
-[ -x "$P" ] || { echo "no $P: build it first (make B=$B tools)"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-pass() { echo "ok: $*"; }
+. "$(dirname "$0")/sctpperf.sh"
 
 # expect STATUS WHAT CMD...: run CMD (stdout to $tmp/out, stderr to $tmp/err) and check its status.
 expect() {
@@ -127,5 +118,4 @@ else
 	echo "skip: no script(1): the progress line on a terminal is not checked"
 fi
 
-[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-exit 0
+finish

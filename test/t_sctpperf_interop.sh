@@ -13,24 +13,10 @@
 #
 # Readiness is read, never guessed: each peer's output goes through a FIFO and the test waits for
 # the line that says it listens. Skips (77) when sctp_test or socat is missing.
-set -u
-B=${B:-build}
-P=$B/sctpperf
-[ -x "$P" ] || { echo "no $P: build it first (make B=$B tools)"; exit 1; }
 for t in sctp_test socat; do
 	command -v $t >/dev/null || { echo "skip: $t is not installed (lksctp-tools, socat)"; exit 77; }
 done
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-jget() { grep -o "\"$2\":[^,}]*" "$1" | head -n 1 | cut -d: -f2- | tr -d '"'; }
+. "$(dirname "$0")/sctpperf.sh"
 
 # A port for a peer that cannot choose one itself and print it.
 port=$((20000 + RANDOM % 20000))
@@ -167,5 +153,4 @@ else
 	fail "the sctpperf echo server did not start"
 fi
 
-[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-exit 0
+finish

@@ -5,22 +5,7 @@
 # the server, which verifies every (association, stream) sequence and, with --once, exits when the
 # client's associations have ended. Styles, dispatch models, batches and request-response vary.
 # Needs kernel SCTP (run through scripts/sctp-run); finds the build in $B.
-set -u
-B=${B:-build}
-P=$B/sctpperf
-[ -x "$P" ] || { echo "no $P: build it first (make B=$B tools)"; exit 1; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# jget FILE KEY: a top-level value of sctpperf's one-line JSON (flat, so grep is enough).
-jget() { grep -o "\"$2\":[^,}]*" "$1" | head -n 1 | cut -d: -f2- | tr -d '"'; }
+. "$(dirname "$0")/sctpperf.sh"
 
 # The server says where it listens on stderr ("sctpperf: listening on ADDR:PORT (...)"): read that
 # line through a FIFO (no guessing how long it takes to start), then run the client against it.
@@ -73,5 +58,4 @@ serve_and_send "request-response, IPv6 client (address as argument) to a dual-st
 serve_and_send "multi-homed on both sides (--addr and --local)" 127.0.0.1,127.0.0.2 --style one-to-one -- \
 	-a 127.0.0.1,127.0.0.2 --local 127.0.0.3,127.0.0.4 --style one-to-one --count 500 --assocs 2
 
-[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-exit 0
+finish
