@@ -93,7 +93,7 @@ check: test
 
 # Benchmarks, in one harness run: batch drain vs per-message, and the dispatch models vs a plain loop
 # (see bench/README.md).
-bench: all benches
+bench: all benches gobench-build
 	B=$(B) scripts/bench
 
 fuzz:

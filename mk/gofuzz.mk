@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# mk/gofuzz.mk - the Go package's native fuzz targets (sctp/fuzz_test.go), on the host:
+#
+#   make gofuzz   runs every func FuzzXxx of sctp/fuzz_test.go for GOFUZZ_SECONDS seconds each (10 by
+#                 default), one after another: `go test -fuzz` fuzzes a single target per invocation.
+#                 The first failure stops the run; Go writes the failing input to
+#                 sctp/testdata/fuzz/<target>/, where a plain `go test ./sctp/` replays it from then on.
+#                 `make gofuzz GOFUZZ_TARGETS=FuzzSockaddr` runs one target.
+#
+# The targets only decode bytes and text (no socket is opened), so no kernel SCTP is needed. What
+# the fuzzer finds interesting is kept in Go's cache (go env GOCACHE)/fuzz, not in the tree.
+# Included from the Makefile, whose GO it uses.
+
+GOFUZZ_SECONDS ?= 10
+GOFUZZ_TARGETS ?= $(shell sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(f \*testing\.F).*/\1/p' sctp/fuzz_test.go)
+
+.PHONY: gofuzz
+
+gofuzz:
+	@set -e; for t in $(GOFUZZ_TARGETS); do \
+		echo "gofuzz: $$t for $(GOFUZZ_SECONDS)s"; \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(GOFUZZ_SECONDS)s ./sctp/; \
+	done
