@@ -48,7 +48,7 @@ loop() {
 	if [ $rc -ne 0 ]; then
 		fail "$what: exit $rc"
 		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -8
-		return
+		return 1
 	fi
 	verify "$what" "$tmp/out"
 }

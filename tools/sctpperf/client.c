@@ -319,7 +319,9 @@ static void on_data(struct client *cl, struct cassoc *a, const char *d, size_t l
 		cl->res->reordered++;
 	else if (h.seq > a->req_seq)
 		cl->res->lost += h.seq - a->req_seq;
-	hist_add(&cl->res->rtt, mono_ns() - a->req_ns);
+	uint64_t now = mono_ns();
+	hist_add(&cl->res->rtt, now - a->req_ns);
+	cl->res->last_echo_ns = now;
 	cl->res->echoes++;
 	a->waiting = 0;
 }
@@ -498,6 +500,7 @@ void client_run(const struct perf_cfg *c, const sctpio_addr *peers, size_t npeer
 	out->rcvbuf = sock_buf(cl.as[0].fd, SO_RCVBUF);
 	double cpu0 = cpu_seconds();
 	uint64_t t0 = mono_ns();
+	out->t0_ns = t0;
 	run_loop(&cl, tick, arg, t0);
 	out->secs = (double)(mono_ns() - t0) / 1e9;
 	out->cpu_s = cpu_seconds() - cpu0;

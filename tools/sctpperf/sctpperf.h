@@ -84,7 +84,7 @@ int hdr_get(const void *buf, size_t len, struct perf_hdr *h); /* 1: an sctpperf 
 #define HIST_SUB 64 /* sub-buckets per power of two: values within 1.6 % */
 #define HIST_N (64 * HIST_SUB)
 struct hist {
-	uint64_t n, max;
+	uint64_t n, max, sum;         /* samples, the largest and their total, in nanoseconds */
 	uint64_t b[HIST_N];
 };
 void hist_add(struct hist *h, uint64_t ns);
@@ -211,7 +211,8 @@ void model_stop(struct model *m);                  /* no handler runs after it r
 struct client_result {
 	uint64_t sent, bytes, echoes, lost, reordered, corrupt, failed;
 	unsigned streams;            /* the fewest outbound streams an association got */
-	double secs, cpu_s;
+	double secs, cpu_s;          /* from the first send to the last association's end */
+	uint64_t t0_ns, last_echo_ns; /* CLOCK_MONOTONIC of the first send and of the last echo (--rr) */
 	int sndbuf, rcvbuf;
 	struct hist rtt;
 };

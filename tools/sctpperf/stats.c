@@ -41,6 +41,7 @@ void hist_add(struct hist *h, uint64_t ns)
 {
 	h->b[hist_index(ns)]++;
 	h->n++;
+	h->sum += ns;
 	if (ns > h->max)
 		h->max = ns;
 }
@@ -50,6 +51,7 @@ void hist_merge(struct hist *dst, const struct hist *src)
 	for (unsigned i = 0; i < HIST_N; i++)
 		dst->b[i] += src->b[i];
 	dst->n += src->n;
+	dst->sum += src->sum;
 	if (src->max > dst->max)
 		dst->max = src->max;
 }
@@ -152,12 +154,13 @@ static void report_json(const struct perf_cfg *c, const struct report *r)
 	       per_s((double)msgs, r->secs), per_s((double)r->bytes, r->secs) / 1e6);
 	if (r->lat_kind && r->lat && r->lat->n)
 		printf(",\"latency\":\"%s\",\"latency_samples\":%" PRIu64 ",\"p50_us\":%.1f,\"p90_us\":%.1f,"
-		       "\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f",
+		       "\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"mean_us\":%.1f",
 		       r->lat_kind, r->lat->n, hist_pct_us(r->lat, 50), hist_pct_us(r->lat, 90), hist_pct_us(r->lat, 99),
-		       hist_pct_us(r->lat, 99.9), (double)r->lat->max / 1000.0);
+		       hist_pct_us(r->lat, 99.9), (double)r->lat->max / 1000.0,
+		       (double)r->lat->sum / (double)r->lat->n / 1000.0);
 	else
 		printf(",\"latency\":null,\"latency_samples\":0,\"p50_us\":null,\"p90_us\":null,\"p99_us\":null,"
-		       "\"p999_us\":null,\"max_us\":null");
+		       "\"p999_us\":null,\"max_us\":null,\"mean_us\":null");
 	printf(",\"cpu_s\":%.4f,\"cpu_us_per_msg\":%.3f,\"rcvbuf\":%d,\"sndbuf\":%d,\"ok\":%s}\n", r->cpu_s,
 	       msgs ? r->cpu_s * 1e6 / (double)msgs : 0.0, r->rcvbuf, r->sndbuf, r->ok ? "true" : "false");
 }
