@@ -40,15 +40,6 @@
 
 #include "test.h"
 
-/* ---- time ------------------------------------------------------------------------------------------- */
-
-static inline long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* ---- topology ---------------------------------------------------------------------------------------- */
 
 enum { TOPO_HOST = -1, TOPO_A = 0, TOPO_B = 1 };

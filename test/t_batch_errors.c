@@ -10,13 +10,6 @@
 
 #include "test.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void sizes(void)
 {
 	struct sctpio_batch *b = (struct sctpio_batch *)(uintptr_t)1;

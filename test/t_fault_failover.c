@@ -74,7 +74,7 @@ static void on_note(struct run *r, int fd, const void *buf, size_t len)
 		return;
 	const struct sctpio_notification_peer_addr_change *pc = &n.u.peer_addr_change;
 	OK(sctpio_addr_format(&pc->addr, text, sizeof(text)));
-	printf("  %6lld ms %s: %s %s error %d\n", now_ms() - r->t0, fd == r->cli ? "client" : "server", text,
+	printf("  %6.0f ms %s: %s %s error %d\n", now_ms() - r->t0, fd == r->cli ? "client" : "server", text,
 	       state_name(pc->state), pc->error);
 	if (fd != r->cli || !sctpio_addr_equal(&pc->addr, &r->peer[0]))
 		return;

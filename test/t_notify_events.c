@@ -17,13 +17,6 @@
 static uint8_t nbuf[1 << 18]; /* notifications borrow from here until the next receive */
 static int skipped, quiet;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* The next notification on fd within ms, decoded into *n (data messages are skipped and counted in
  * *data when not NULL). Returns 1, or 0 when the deadline passed. */
 static int next_note(int fd, struct sctpio_notification *n, int ms, size_t *data)

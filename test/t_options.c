@@ -11,13 +11,6 @@
 
 #include "test.h"
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for a condition the kernel reaches on its own (an ack, a timer), re-checking every 2 ms. */
 #define WAIT_FOR(cond, ms) do { long _end = now_ms() + (ms); \
 	while (!(cond)) { if (now_ms() > _end) FAIL("timed out waiting for %s", #cond); poll(NULL, 0, 2); } \

@@ -43,13 +43,6 @@ static void closeall(int n, int *cli, int *srv)
 	}
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static int drain(int fd)
 {
 	char buf[2048];

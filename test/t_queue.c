@@ -12,13 +12,6 @@
 
 #include "test.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static void basics(void)
 {
 	struct sctpio_queue *q;
@@ -231,7 +224,7 @@ static void stress(void)
 	CHECK_EQ(total, PRODUCERS * PER_PRODUCER);
 	for (long i = 0; i < PRODUCERS * PER_PRODUCER; i++)
 		CHECK_EQ(seen[i], 1);
-	printf("stress: %d items through 8 slots in %lld ms; per consumer %ld %ld %ld %ld\n",
+	printf("stress: %d items through 8 slots in %.0f ms; per consumer %ld %ld %ld %ld\n",
 	       PRODUCERS * PER_PRODUCER, now_ms() - t0, c[0].got, c[1].got, c[2].got, c[3].got);
 	sctpio_queue_free(q);
 	free(seen);

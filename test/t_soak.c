@@ -90,6 +90,16 @@
  * 10 threads they may lag by up to 2.5 MiB (they grew by 52 to 80 KiB in the guest).
  * Transparent huge pages are turned off for the process (main says why).
  */
+#if defined(__SANITIZE_ADDRESS__)
+#define SOAK_CHECK_MEMORY 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SOAK_CHECK_MEMORY 0
+#endif
+#endif
+#ifndef SOAK_CHECK_MEMORY
+#define SOAK_CHECK_MEMORY 1
+#endif
 #define EXACT_SLACK_KB 1024
 #define RSS_SLACK_KB 4096
 
@@ -144,13 +154,6 @@ static int senders_done;          /* under mu */
 static _Atomic int64_t budget;    /* messages left to send with -n; -1: no limit */
 static _Atomic int64_t inflight; /* sent and not yet processed, all associations */
 static int64_t inflight_cap = IN_FLIGHT;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* Wait on c until deadline (CLOCK_MONOTONIC, ms); returns 0 when the time is up. Caller holds mu. */
 static int wait_until(pthread_cond_t *c, long long deadline)
@@ -783,10 +786,15 @@ int main(int argc, char **argv)
 			     (unsigned long long)as[k].rx_received);
 		CHECK(as[k].tx_sent > 0);
 	}
-	/* Memory flat. */
+	/* Memory flat. Not under AddressSanitizer: its quarantine keeps freed memory (up to 256 MiB)
+	 * and grew the process by 11 MiB in this run; its LeakSanitizer checks for leaks at exit. */
+#if SOAK_CHECK_MEMORY
 	CHECK(m1.rss_kb <= m0.rss_kb + RSS_SLACK_KB);
 	CHECK(m1.hwm_kb <= m0.hwm_kb + RSS_SLACK_KB);
 	CHECK(m1.exact_kb <= m0.exact_kb + EXACT_SLACK_KB);
+#else
+	printf("soak: memory growth not checked under AddressSanitizer\n");
+#endif
 
 	for (int k = 0; k < ASSOCS; k++)
 		OK(sctpio_sock_close(as[k].fd));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sctpio.h"
@@ -25,6 +26,14 @@
 	if (_r < 0) { FAIL("%s failed: %s", #call, strerror((int)-_r)); } \
 	_r; })
 #define SKIP(...) do { fprintf(stderr, "skip: " __VA_ARGS__); fputc('\n', stderr); exit(77); } while (0)
+
+/* CLOCK_MONOTONIC in milliseconds, with the fraction: for deadlines and measured waits. */
+static inline double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 /* Wait until fd has `events` (POLLIN/POLLOUT), failing the test after ms milliseconds. */
 static inline void wait_fd(int fd, short events, int ms)
