@@ -137,11 +137,11 @@ static void pool_case(int cli, int srv)
 	int before[64], nb = task_ids(before, 64), tids[THREADS];
 	uint64_t wk = 0, cb = 0, stale = 0;
 
+	got = 0; /* before the threads start, which touch it under mu */
 	OK(sctpio_pool_new(&pool, THREADS));
 	CHECK_EQ(new_tasks(before, nb, tids, THREADS), THREADS);
 	OK(sctpio_pool_add(pool, srv, SCTPIO_READY_IN, on_ready, NULL));
 	long c0 = csw(tids, THREADS);
-	got = 0;
 	for (int i = 1; i <= MESSAGES; i++) {
 		send_all(cli, "m", 1, NULL);
 		CHECK_EQ(wait_got(i, NULL, 0, 10000), 0);
@@ -199,6 +199,10 @@ static void control_case(int cli, int srv)
 	int before[64], nb = task_ids(before, 64), tids[THREADS];
 	int stop = eventfd(0, 0);
 
+	/* Reset before the threads start: they touch both, under mu (TSan saw the reset racing). */
+	got = 0;
+	wakeups = 0;
+
 	for (int i = 0; i < THREADS; i++) {
 		c[i].fd = srv;
 		c[i].epfd = epoll_create1(0);
@@ -210,8 +214,6 @@ static void control_case(int cli, int srv)
 	}
 	CHECK_EQ(new_tasks(before, nb, tids, THREADS), THREADS);
 	long c0 = csw(tids, THREADS);
-	got = 0;
-	wakeups = 0;
 	for (int i = 1; i <= CONTROL_MESSAGES; i++) {
 		send_all(cli, "m", 1, NULL);
 		CHECK_EQ(wait_got(i, NULL, 0, 10000), 0);
