@@ -89,6 +89,13 @@ struct sctpio_rcvinfo {
  * SCTPIO_EOF/SCTPIO_ABORT, stream beyond the negotiated count), -EMSGSIZE (larger than the socket can
  * ever send), -EAGAIN (non-blocking and the send buffer is full: nothing was sent), -EPIPE/-ENOTCONN
  * after the association ended.
+ *
+ * On a one-to-many socket every association draws on the socket's one send buffer (Linux's default
+ * net.sctp.sndbuf_policy = 0): a peer that stops reading fills it, and then sends to every other
+ * association on the socket get -EAGAIN (or block) too; t_fault_peer_death shows it. Setting
+ * net.sctp.sndbuf_policy = 1 (accounting per association) or peeling a slow association off to its
+ * own socket (sctpio_sock_peeloff) keeps the others flowing. The receive side is alike
+ * (net.sctp.rcvbuf_policy): many busy associations can overcommit one socket's receive buffer.
  */
 SCTPIO_API ssize_t sctpio_send(int fd, const void *buf, size_t len, const struct sctpio_sndinfo *info);
 
