@@ -101,7 +101,8 @@ type Batch struct {
 	rfn, wfn func(uintptr) bool
 	rc       C.int
 	sent     int
-	waits    int // times WriteBatch waited for the socket to turn writable (tests read it)
+	waits    int           // times WriteBatch waited for the socket to turn writable (tests read it)
+	waited   chan struct{} // nil, or (tests) told without blocking each time WriteBatch waits
 }
 
 // NewBatch makes a batch of slots slots (at most 1024) of slotSize bytes each (at most 1 GiB in
@@ -129,6 +130,12 @@ func NewBatch(slots, slotSize int) (*Batch, error) {
 			r := C.sctpio_batch_send(b.cb, C.int(fd))
 			if r == -C.int(syscall.EAGAIN) {
 				b.waits++
+				if b.waited != nil {
+					select {
+					case b.waited <- struct{}{}:
+					default:
+					}
+				}
 				return false
 			}
 			if r < 0 {

@@ -56,6 +56,9 @@ func TestReadBatch10000MessagesOn8StreamsInOrder(t *testing.T) {
 	srv.SetDeadline(deadline)
 
 	out := newBatch(t, 64, 64)
+	// The reader starts only once WriteBatch has met a full socket, so the EAGAIN path is taken
+	// whatever the speed of the machine (a fast reader on a quiet host kept the buffer open).
+	out.waited = make(chan struct{}, 1)
 	sendErr := make(chan error, 1)
 	go func() {
 		msg := make([]byte, 48)
@@ -84,6 +87,13 @@ func TestReadBatch10000MessagesOn8StreamsInOrder(t *testing.T) {
 		sendErr <- nil
 	}()
 
+	select {
+	case <-out.waited:
+	case err := <-sendErr:
+		t.Fatalf("the sender ended before it met a full socket: %v", err)
+	case <-time.After(time.Until(deadline)):
+		t.Fatal("WriteBatch never met a full socket")
+	}
 	in := newBatch(t, 32, 256)
 	var next [streams]uint32
 	got, batches := 0, 0

@@ -42,10 +42,10 @@ type noteSpec struct{ fixed, assoc int }
 // noteSpecs holds offsetof/sizeof values of the kernel structs, written out independently of the
 // C decoder so that the reference below can check it.
 var noteSpecs = map[NotificationType]noteSpec{
-	NotifyAssocChange:     {20, 16},  // struct sctp_assoc_change up to sac_info
+	NotifyAssocChange:     {20, 16},   // struct sctp_assoc_change up to sac_info
 	NotifyPeerAddrChange:  {148, 144}, // sizeof(struct sctp_paddr_change)
-	NotifySendFailedOld:   {48, 44},  // struct sctp_send_failed up to ssf_data
-	NotifyRemoteError:     {16, 12},  // struct sctp_remote_error up to sre_data
+	NotifySendFailedOld:   {48, 44},   // struct sctp_send_failed up to ssf_data
+	NotifyRemoteError:     {16, 12},   // struct sctp_remote_error up to sre_data
 	NotifyShutdown:        {12, 8},
 	NotifyPartialDelivery: {16, 12}, // before pdapi_stream: kernels before 4.16 end there
 	NotifyAdaptation:      {16, 12},
