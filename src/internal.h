@@ -7,6 +7,7 @@
 #define SCTPIO_INTERNAL_H
 
 #include <errno.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include "sctpio.h"
 
@@ -45,5 +46,46 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri);
 
 /* Apply sctpio's defaults (non-blocking, cloexec, nodelay, rcvinfo, events) to a new descriptor. */
 int sctpio__apply_defaults(int fd, unsigned flags, int events);
+
+/* ---- dispatch: what the pool (pool.c) and the poller (poller.c) share, in dispatch.c ---- */
+
+/* The stop eventfd's epoll key. A socket's key is gen << 32 | fd, and fds are below 2^31. */
+#define SCTPIO__WAKE_KEY UINT64_MAX
+static inline int sctpio__key_fd(uint64_t key) { return (int)(uint32_t)key; }
+static inline uint32_t sctpio__key_gen(uint64_t key) { return (uint32_t)(key >> 32); }
+
+/* A new epoll instance (*epfd) holding a never-read eventfd (*wakefd) under SCTPIO__WAKE_KEY, which
+ * once written wakes every thread in epoll_wait for good. Returns 0 or -errno; on failure either
+ * descriptor may be open already (or -1), for the caller's cleanup to close. */
+int sctpio__epoll_open(int *epfd, int *wakefd);
+
+/* Add or modify (op) fd's one-shot registration for want (SCTPIO_READY_IN/OUT; hang-ups always)
+ * under the key of fd and gen. Returns 0 or -errno. */
+int sctpio__epoll_arm(int epfd, int op, int fd, uint32_t gen, uint32_t want);
+
+/* epoll's event bits as SCTPIO_READY_* bits. */
+uint32_t sctpio__ready_bits(uint32_t epoll_events);
+
+/* 1 when events asks only for what a registration may wait for (SCTPIO_READY_IN and OUT). */
+static inline int sctpio__events_valid(uint32_t events)
+{
+	return !(events & ~(uint32_t)(SCTPIO_READY_IN | SCTPIO_READY_OUT));
+}
+
+/* Registrations indexed by fd, and the generation counter that makes a reused fd's old events
+ * stale. The entries are malloc'd; the owner's lock guards the table. */
+struct sctpio__fdtab {
+	void **slots;
+	size_t n;
+	uint32_t next_gen;
+};
+static inline void *sctpio__fdtab_get(const struct sctpio__fdtab *t, int fd)
+{
+	return fd >= 0 && (size_t)fd < t->n ? t->slots[fd] : NULL;
+}
+/* Make slots[fd] exist (fd >= 0): 0 or -ENOMEM. */
+int sctpio__fdtab_grow(struct sctpio__fdtab *t, int fd);
+/* free() every entry, then the table; it is left empty. */
+void sctpio__fdtab_free(struct sctpio__fdtab *t);
 
 #endif

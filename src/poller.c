@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,7 +33,6 @@
 
 #define POLLER_MAX_THREADS 64
 #define POLLER_BATCH 64       /* events per epoll_wait: epoll threads run no user code, so take many */
-#define WAKE_KEY UINT64_MAX
 
 enum { ARMED, QUEUED, HELD };
 
@@ -67,47 +65,20 @@ struct sctpio_poller {
 	unsigned held, calls;     /* sockets held by workers; pops in progress */
 	struct qreg *held_list;
 	struct waitrec *waits;
-	struct qreg **slots;      /* indexed by fd */
-	size_t nslots;
-	uint32_t next_gen;
+	struct sctpio__fdtab tab;  /* struct qreg by fd */
 	struct sctpio_queue *q;
 	unsigned nthreads, started;
 	pthread_t thr[];
 };
 
-static uint32_t epoll_bits(uint32_t want)
-{
-	uint32_t e = EPOLLONESHOT | EPOLLRDHUP;
-	if (want & SCTPIO_READY_IN)
-		e |= EPOLLIN;
-	if (want & SCTPIO_READY_OUT)
-		e |= EPOLLOUT;
-	return e;
-}
-
-static uint32_t ready_bits(uint32_t ev)
-{
-	uint32_t r = 0;
-	if (ev & EPOLLIN)
-		r |= SCTPIO_READY_IN;
-	if (ev & EPOLLOUT)
-		r |= SCTPIO_READY_OUT;
-	if (ev & EPOLLERR)
-		r |= SCTPIO_READY_ERR;
-	if (ev & (EPOLLHUP | EPOLLRDHUP))
-		r |= SCTPIO_READY_HUP;
-	return r;
-}
-
 static int arm(struct sctpio_poller *p, struct qreg *r, int op)
 {
-	struct epoll_event ev = { .events = epoll_bits(r->want), .data.u64 = (uint64_t)r->gen << 32 | (uint32_t)r->fd };
-	return epoll_ctl(p->epfd, op, r->fd, &ev) < 0 ? sctpio__err() : 0;
+	return sctpio__epoll_arm(p->epfd, op, r->fd, r->gen, r->want);
 }
 
 static struct qreg *lookup(struct sctpio_poller *p, int fd)
 {
-	return fd >= 0 && (size_t)fd < p->nslots ? p->slots[fd] : NULL;
+	return sctpio__fdtab_get(&p->tab, fd);
 }
 
 static void wake_sleepers(struct sctpio_poller *p)
@@ -119,7 +90,7 @@ static void wake_sleepers(struct sctpio_poller *p)
 /* Queue the socket an event names. Returns -ECANCELED once the poller is shutting down. */
 static int produce(struct sctpio_poller *p, uint64_t key, uint32_t events)
 {
-	int fd = (int)(uint32_t)key;
+	int fd = sctpio__key_fd(key);
 	struct qreg *r;
 	int rc;
 
@@ -129,12 +100,12 @@ static int produce(struct sctpio_poller *p, uint64_t key, uint32_t events)
 		return -ECANCELED;
 	}
 	r = lookup(p, fd);
-	if (!r || r->gen != (uint32_t)(key >> 32)) {
+	if (!r || r->gen != sctpio__key_gen(key)) {
 		pthread_mutex_unlock(&p->mu);
 		return 0; /* stale: removed after epoll_wait returned it */
 	}
 	r->state = QUEUED;
-	r->ready = ready_bits(events);
+	r->ready = sctpio__ready_bits(events);
 	if (r->ready & SCTPIO_READY_OUT)
 		r->want &= ~(uint32_t)SCTPIO_READY_OUT; /* one-shot: see sctpio/dispatch.h */
 	pthread_mutex_unlock(&p->mu);
@@ -165,7 +136,7 @@ static void *poller_main(void *arg)
 			return NULL;
 		for (int i = 0; i < n; i++) {
 			/* The eventfd is level-triggered and never read, so every epoll thread sees it. */
-			if (evs[i].data.u64 == WAKE_KEY || produce(p, evs[i].data.u64, evs[i].events) < 0)
+			if (evs[i].data.u64 == SCTPIO__WAKE_KEY || produce(p, evs[i].data.u64, evs[i].events) < 0)
 				return NULL;
 		}
 	}
@@ -197,9 +168,7 @@ static void destroy(struct sctpio_poller *p)
 		if (r->removed)
 			free(r);
 	}
-	for (size_t i = 0; i < p->nslots; i++)
-		free(p->slots[i]);
-	free(p->slots);
+	sctpio__fdtab_free(&p->tab);
 	sctpio_queue_free(p->q);
 	if (p->epfd >= 0)
 		close(p->epfd);
@@ -224,17 +193,9 @@ int sctpio_poller_new(struct sctpio_poller **out, unsigned threads, size_t queue
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->changed, NULL);
 	p->nthreads = threads;
-	p->wakefd = -1;
-	p->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (p->epfd < 0)
-		goto err;
-	p->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (p->wakefd < 0)
-		goto err;
-	struct epoll_event wev = { .events = EPOLLIN, .data.u64 = WAKE_KEY };
-	if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->wakefd, &wev) < 0)
-		goto err;
-	rc = sctpio_queue_new(&p->q, queue_cap ? queue_cap : 1024);
+	rc = sctpio__epoll_open(&p->epfd, &p->wakefd);
+	if (rc >= 0)
+		rc = sctpio_queue_new(&p->q, queue_cap ? queue_cap : 1024);
 	if (rc < 0) {
 		destroy(p);
 		return rc;
@@ -258,10 +219,6 @@ int sctpio_poller_new(struct sctpio_poller **out, unsigned threads, size_t queue
 	}
 	*out = p;
 	return 0;
-err:
-	rc = sctpio__err();
-	destroy(p);
-	return rc;
 }
 
 int sctpio_poller_free(struct sctpio_poller *p)
@@ -291,36 +248,12 @@ int sctpio_poller_free(struct sctpio_poller *p)
 	return 0;
 }
 
-/* Make slots[fd] exist. Caller holds the lock. */
-static int grow(struct sctpio_poller *p, int fd)
-{
-	size_t n = p->nslots ? p->nslots : 64;
-	struct qreg **s;
-
-	if ((size_t)fd < p->nslots)
-		return 0;
-	while (n <= (size_t)fd)
-		n *= 2;
-	s = realloc(p->slots, n * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	memset(s + p->nslots, 0, (n - p->nslots) * sizeof(*s));
-	p->slots = s;
-	p->nslots = n;
-	return 0;
-}
-
-static int events_valid(uint32_t events)
-{
-	return !(events & ~(uint32_t)(SCTPIO_READY_IN | SCTPIO_READY_OUT));
-}
-
 int sctpio_poller_add(struct sctpio_poller *p, int fd, uint32_t events, void *data)
 {
 	struct qreg *r;
 	int rc;
 
-	if (!p || fd < 0 || !events_valid(events))
+	if (!p || fd < 0 || !sctpio__events_valid(events))
 		return -EINVAL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
@@ -330,15 +263,15 @@ int sctpio_poller_add(struct sctpio_poller *p, int fd, uint32_t events, void *da
 	r->data = data;
 	r->state = ARMED;
 	pthread_mutex_lock(&p->mu);
-	rc = p->stopping ? -ECANCELED : grow(p, fd);
-	if (!rc && p->slots[fd])
+	rc = p->stopping ? -ECANCELED : sctpio__fdtab_grow(&p->tab, fd);
+	if (!rc && p->tab.slots[fd])
 		rc = -EEXIST;
 	if (!rc) {
-		r->gen = ++p->next_gen;
+		r->gen = ++p->tab.next_gen;
 		rc = arm(p, r, EPOLL_CTL_ADD);
 	}
 	if (!rc)
-		p->slots[fd] = r;
+		p->tab.slots[fd] = r;
 	pthread_mutex_unlock(&p->mu);
 	if (rc)
 		free(r);
@@ -350,7 +283,7 @@ int sctpio_poller_modify(struct sctpio_poller *p, int fd, uint32_t events)
 	struct qreg *r;
 	int rc = 0;
 
-	if (!p || !events_valid(events))
+	if (!p || !sctpio__events_valid(events))
 		return -EINVAL;
 	pthread_mutex_lock(&p->mu);
 	r = lookup(p, fd);
@@ -406,7 +339,7 @@ int sctpio_poller_remove(struct sctpio_poller *p, int fd)
 		pthread_mutex_unlock(&p->mu);
 		return -EDEADLK;
 	}
-	p->slots[fd] = NULL;
+	p->tab.slots[fd] = NULL;
 	r->removed = 1;
 	/* Fails with EBADF/ENOENT when fd was closed first; the table entry was all that was left. */
 	(void)epoll_ctl(p->epfd, EPOLL_CTL_DEL, fd, NULL);

@@ -30,13 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 #define POOL_MAX_THREADS 1024
-#define WAKE_KEY UINT64_MAX /* the eventfd's epoll key; fd keys are below 2^31 */
 
 struct preg {
 	int fd;
@@ -63,46 +61,19 @@ struct sctpio_pool {
 	pthread_cond_t idle;      /* broadcast when a callback that a remover waits for returns */
 	int epfd, wakefd;
 	int stopping;
-	struct preg **slots;      /* indexed by fd */
-	size_t nslots;
-	uint32_t next_gen;
+	struct sctpio__fdtab tab;  /* struct preg by fd */
 	unsigned nthreads;
 	struct pthr thr[];
 };
 
-static uint32_t epoll_bits(uint32_t want)
-{
-	uint32_t e = EPOLLONESHOT | EPOLLRDHUP;
-	if (want & SCTPIO_READY_IN)
-		e |= EPOLLIN;
-	if (want & SCTPIO_READY_OUT)
-		e |= EPOLLOUT;
-	return e;
-}
-
-static uint32_t ready_bits(uint32_t ev)
-{
-	uint32_t r = 0;
-	if (ev & EPOLLIN)
-		r |= SCTPIO_READY_IN;
-	if (ev & EPOLLOUT)
-		r |= SCTPIO_READY_OUT;
-	if (ev & EPOLLERR)
-		r |= SCTPIO_READY_ERR;
-	if (ev & (EPOLLHUP | EPOLLRDHUP))
-		r |= SCTPIO_READY_HUP;
-	return r;
-}
-
 static int arm(struct sctpio_pool *pool, struct preg *r, int op)
 {
-	struct epoll_event ev = { .events = epoll_bits(r->want), .data.u64 = (uint64_t)r->gen << 32 | (uint32_t)r->fd };
-	return epoll_ctl(pool->epfd, op, r->fd, &ev) < 0 ? sctpio__err() : 0;
+	return sctpio__epoll_arm(pool->epfd, op, r->fd, r->gen, r->want);
 }
 
 static struct preg *lookup(struct sctpio_pool *pool, int fd)
 {
-	return fd >= 0 && (size_t)fd < pool->nslots ? pool->slots[fd] : NULL;
+	return sctpio__fdtab_get(&pool->tab, fd);
 }
 
 /* The pool thread the caller is, or NULL. Caller holds the lock. */
@@ -124,17 +95,17 @@ static void count(uint64_t *c)
 static void serve(struct pthr *t, uint64_t key, uint32_t events)
 {
 	struct sctpio_pool *pool = t->pool;
-	int fd = (int)(uint32_t)key;
+	int fd = sctpio__key_fd(key);
 	struct preg *r;
 
 	pthread_mutex_lock(&pool->mu);
 	r = lookup(pool, fd);
-	if (!r || r->gen != (uint32_t)(key >> 32) || pool->stopping) {
+	if (!r || r->gen != sctpio__key_gen(key) || pool->stopping) {
 		pthread_mutex_unlock(&pool->mu);
 		count(&t->stale);
 		return;
 	}
-	uint32_t ready = ready_bits(events);
+	uint32_t ready = sctpio__ready_bits(events);
 	if (ready & SCTPIO_READY_OUT)
 		r->want &= ~(uint32_t)SCTPIO_READY_OUT; /* one-shot, so an always-writable socket stays quiet */
 	r->running = t;
@@ -179,7 +150,7 @@ static void *pool_main(void *arg)
 			continue;
 		count(&t->wakeups);
 		/* The eventfd is level-triggered and never read: every thread sees it and stops. */
-		if (ev.data.u64 == WAKE_KEY)
+		if (ev.data.u64 == SCTPIO__WAKE_KEY)
 			break;
 		serve(t, ev.data.u64, ev.events);
 	}
@@ -203,9 +174,7 @@ static void stop_threads(struct sctpio_pool *pool, unsigned n)
 
 static void destroy(struct sctpio_pool *pool)
 {
-	for (size_t i = 0; i < pool->nslots; i++)
-		free(pool->slots[i]);
-	free(pool->slots);
+	sctpio__fdtab_free(&pool->tab);
 	if (pool->epfd >= 0)
 		close(pool->epfd);
 	if (pool->wakefd >= 0)
@@ -230,16 +199,11 @@ int sctpio_pool_new(struct sctpio_pool **out, unsigned threads)
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_cond_init(&pool->idle, NULL);
 	pool->nthreads = threads;
-	pool->wakefd = -1;
-	pool->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (pool->epfd < 0)
-		goto err;
-	pool->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (pool->wakefd < 0)
-		goto err;
-	struct epoll_event wev = { .events = EPOLLIN, .data.u64 = WAKE_KEY };
-	if (epoll_ctl(pool->epfd, EPOLL_CTL_ADD, pool->wakefd, &wev) < 0)
-		goto err;
+	rc = sctpio__epoll_open(&pool->epfd, &pool->wakefd);
+	if (rc < 0) {
+		destroy(pool);
+		return rc;
+	}
 
 	/* Pool threads block every signal so that the application's handlers run on its own threads. */
 	sigfillset(&all);
@@ -258,10 +222,6 @@ int sctpio_pool_new(struct sctpio_pool **out, unsigned threads)
 	}
 	*out = pool;
 	return 0;
-err:
-	rc = sctpio__err();
-	destroy(pool);
-	return rc;
 }
 
 int sctpio_pool_free(struct sctpio_pool *pool)
@@ -278,36 +238,12 @@ int sctpio_pool_free(struct sctpio_pool *pool)
 	return 0;
 }
 
-/* Make slots[fd] exist. Caller holds the lock. */
-static int grow(struct sctpio_pool *pool, int fd)
-{
-	size_t n = pool->nslots ? pool->nslots : 64;
-	struct preg **s;
-
-	if ((size_t)fd < pool->nslots)
-		return 0;
-	while (n <= (size_t)fd)
-		n *= 2;
-	s = realloc(pool->slots, n * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	memset(s + pool->nslots, 0, (n - pool->nslots) * sizeof(*s));
-	pool->slots = s;
-	pool->nslots = n;
-	return 0;
-}
-
-static int events_valid(uint32_t events)
-{
-	return !(events & ~(uint32_t)(SCTPIO_READY_IN | SCTPIO_READY_OUT));
-}
-
 int sctpio_pool_add(struct sctpio_pool *pool, int fd, uint32_t events, sctpio_pool_cb cb, void *data)
 {
 	struct preg *r;
 	int rc;
 
-	if (!pool || !cb || fd < 0 || !events_valid(events))
+	if (!pool || !cb || fd < 0 || !sctpio__events_valid(events))
 		return -EINVAL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
@@ -317,16 +253,16 @@ int sctpio_pool_add(struct sctpio_pool *pool, int fd, uint32_t events, sctpio_po
 	r->cb = cb;
 	r->data = data;
 	pthread_mutex_lock(&pool->mu);
-	rc = pool->stopping ? -ECANCELED : grow(pool, fd);
-	if (!rc && pool->slots[fd])
+	rc = pool->stopping ? -ECANCELED : sctpio__fdtab_grow(&pool->tab, fd);
+	if (!rc && pool->tab.slots[fd])
 		rc = -EEXIST;
 	if (!rc) {
 		/* A fresh generation makes events of an earlier registration of this fd stale. */
-		r->gen = ++pool->next_gen;
+		r->gen = ++pool->tab.next_gen;
 		rc = arm(pool, r, EPOLL_CTL_ADD);
 	}
 	if (!rc)
-		pool->slots[fd] = r; /* before the unlock: a thread that got the event waits for the lock */
+		pool->tab.slots[fd] = r; /* before the unlock: a thread that got the event waits for the lock */
 	pthread_mutex_unlock(&pool->mu);
 	if (rc)
 		free(r);
@@ -338,7 +274,7 @@ int sctpio_pool_modify(struct sctpio_pool *pool, int fd, uint32_t events)
 	struct preg *r;
 	int rc = 0;
 
-	if (!pool || !events_valid(events))
+	if (!pool || !sctpio__events_valid(events))
 		return -EINVAL;
 	pthread_mutex_lock(&pool->mu);
 	r = lookup(pool, fd);
@@ -386,7 +322,7 @@ int sctpio_pool_remove(struct sctpio_pool *pool, int fd)
 		pthread_mutex_unlock(&pool->mu);
 		return -EDEADLK;
 	}
-	pool->slots[fd] = NULL;
+	pool->tab.slots[fd] = NULL;
 	r->removed = 1;
 	/* Fails with EBADF/ENOENT when fd was closed first; the table entry was all that was left. */
 	(void)epoll_ctl(pool->epfd, EPOLL_CTL_DEL, fd, NULL);
