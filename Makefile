@@ -76,6 +76,7 @@ amalg-check:
 # On the host: vet, the tests that need no SCTP (decoders, a fresh module importing the package with
 # no install step); the full suite is compiled here and run through the harness by `make test`.
 gotest: amalg-check | $(B)/go
+	GO=$(GO) scripts/need-go
 	@unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l sctp bench/go); [ -z "$$unformatted" ] || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO) vet ./sctp/
 	cd bench/go && $(GO) vet ./...

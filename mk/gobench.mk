@@ -16,5 +16,6 @@ GOBENCH_B := $(abspath $(B))/go
 .PHONY: gobench-build
 
 gobench-build: $(B)/bench/drain | $(B)/go
+	GO=$(GO) scripts/need-go
 	cd bench/go && $(GO) build -o $(GOBENCH_B)/gobench ./gobench
 	cd bench/go && $(GO) build -o $(GOBENCH_B)/peercmp ./peercmp

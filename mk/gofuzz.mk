@@ -17,6 +17,7 @@ GOFUZZ_TARGETS ?= $(shell sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(f \*testing\.F).
 .PHONY: gofuzz
 
 gofuzz:
+	GO=$(GO) scripts/need-go
 	@set -e; for t in $(GOFUZZ_TARGETS); do \
 		echo "gofuzz: $$t for $(GOFUZZ_SECONDS)s"; \
 		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(GOFUZZ_SECONDS)s ./sctp/; \
