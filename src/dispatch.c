@@ -52,7 +52,7 @@ uint32_t sctpio__ready_bits(uint32_t ev)
 int sctpio__fdtab_grow(struct sctpio__fdtab *t, int fd)
 {
 	size_t n = t->n ? t->n : 64;
-	void **s;
+	void **s, **b;
 
 	if ((size_t)fd < t->n)
 		return 0;
@@ -61,8 +61,13 @@ int sctpio__fdtab_grow(struct sctpio__fdtab *t, int fd)
 	s = realloc(t->slots, n * sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	memset(s + t->n, 0, (n - t->n) * sizeof(*s));
 	t->slots = s;
+	b = realloc(t->busy, n * sizeof(*b));
+	if (!b)
+		return -ENOMEM; /* slots grew but n did not: the next grow retries both */
+	t->busy = b;
+	memset(s + t->n, 0, (n - t->n) * sizeof(*s));
+	memset(b + t->n, 0, (n - t->n) * sizeof(*b));
 	t->n = n;
 	return 0;
 }
@@ -72,5 +77,6 @@ void sctpio__fdtab_free(struct sctpio__fdtab *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->slots[i]);
 	free(t->slots);
+	free(t->busy);
 	*t = (struct sctpio__fdtab){ 0 };
 }

@@ -73,9 +73,14 @@ static inline int sctpio__events_valid(uint32_t events)
 }
 
 /* Registrations indexed by fd, and the generation counter that makes a reused fd's old events
- * stale. The entries are malloc'd; the owner's lock guards the table. */
+ * stale. slots[fd] is fd's registration (malloc'd, owned by the table). busy[fd] is a registration
+ * of fd that was removed while its callback ran or a worker held it, until that ends: a newer
+ * registration of the same fd is not served meanwhile (it is "parked", and re-armed when the old
+ * one ends), so remove-and-add from a callback never lets two threads hold one fd. busy entries
+ * are not owned by the table. The owner's lock guards both. */
 struct sctpio__fdtab {
 	void **slots;
+	void **busy;
 	size_t n;
 	uint32_t next_gen;
 };
@@ -83,9 +88,13 @@ static inline void *sctpio__fdtab_get(const struct sctpio__fdtab *t, int fd)
 {
 	return fd >= 0 && (size_t)fd < t->n ? t->slots[fd] : NULL;
 }
-/* Make slots[fd] exist (fd >= 0): 0 or -ENOMEM. */
+static inline void *sctpio__fdtab_busy(const struct sctpio__fdtab *t, int fd)
+{
+	return fd >= 0 && (size_t)fd < t->n ? t->busy[fd] : NULL;
+}
+/* Make slots[fd] and busy[fd] exist (fd >= 0): 0 or -ENOMEM. */
 int sctpio__fdtab_grow(struct sctpio__fdtab *t, int fd);
-/* free() every entry, then the table; it is left empty. */
+/* free() every entry of slots, then the table; it is left empty. */
 void sctpio__fdtab_free(struct sctpio__fdtab *t);
 
 #endif

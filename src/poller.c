@@ -4,7 +4,12 @@
  * (sctpio/dispatch.h).
  *
  * A registration is in one of three states, all under the poller's mutex:
- *   ARMED  - in epoll, EPOLLONESHOT; the kernel reports it at most once, to one epoll thread;
+ *   ARMED  - in epoll, EPOLLONESHOT; the kernel reports it at most once, to one epoll thread. Up to
+ *            POLLER_BATCH events that epoll_wait already returned are in flight while their
+ *            registrations still read ARMED, so modify re-arms under a new generation: the event in
+ *            flight becomes stale and is dropped by produce, and the kernel reports it afresh.
+ *            `parked` marks one reported while busy[fd] (an older removed registration of the same
+ *            fd) was still held: it is left un-armed until that one's done re-arms it (unpark).
  *   QUEUED - reported and disarmed; its pointer is (or is about to be) in the queue;
  *   HELD   - popped by a worker; sctpio_poller_done re-arms it (ARMED again) or frees it if removed.
  * So a socket is in the queue at most once and held by at most one worker: the order in which one
@@ -45,6 +50,7 @@ struct qreg {
 	int removed;
 	int remover_waits;
 	uint32_t ready;
+	int parked;
 	pthread_t holder;
 	struct qreg *hprev, *hnext; /* the list of held registrations, for free's self-check */
 };
@@ -62,7 +68,7 @@ struct sctpio_poller {
 	unsigned sleepers;        /* threads waiting on `changed` */
 	int epfd, wakefd;
 	int stopping;
-	unsigned held, calls;     /* sockets held by workers; pops in progress */
+	unsigned held, calls;     /* sockets held by workers; pops and waiting removes in progress */
 	struct qreg *held_list;
 	struct waitrec *waits;
 	struct sctpio__fdtab tab;  /* struct qreg by fd */
@@ -87,6 +93,22 @@ static void wake_sleepers(struct sctpio_poller *p)
 		pthread_cond_broadcast(&p->changed);
 }
 
+/*
+ * r, removed, is no longer held: the newest registration of its fd (if parked behind it) may now be
+ * reported, so arm it. Caller holds the lock.
+ */
+static void unpark(struct sctpio_poller *p, struct qreg *r)
+{
+	if (sctpio__fdtab_busy(&p->tab, r->fd) != r)
+		return;
+	p->tab.busy[r->fd] = NULL;
+	struct qreg *n = lookup(p, r->fd);
+	if (n && n->parked && !p->stopping) {
+		n->parked = 0;
+		(void)arm(p, n, EPOLL_CTL_MOD); /* fails only for a closed fd, reported by nobody */
+	}
+}
+
 /* Queue the socket an event names. Returns -ECANCELED once the poller is shutting down. */
 static int produce(struct sctpio_poller *p, uint64_t key, uint32_t events)
 {
@@ -102,7 +124,12 @@ static int produce(struct sctpio_poller *p, uint64_t key, uint32_t events)
 	r = lookup(p, fd);
 	if (!r || r->gen != sctpio__key_gen(key)) {
 		pthread_mutex_unlock(&p->mu);
-		return 0; /* stale: removed after epoll_wait returned it */
+		return 0; /* stale: removed or modified after epoll_wait returned it */
+	}
+	if (sctpio__fdtab_busy(&p->tab, fd)) {
+		r->parked = 1; /* an older registration of fd is still held */
+		pthread_mutex_unlock(&p->mu);
+		return 0;
 	}
 	r->state = QUEUED;
 	r->ready = sctpio__ready_bits(events);
@@ -291,8 +318,12 @@ int sctpio_poller_modify(struct sctpio_poller *p, int fd, uint32_t events)
 		rc = -ENOENT;
 	} else {
 		r->want = events;
-		if (r->state == ARMED && !p->stopping)
-			rc = arm(p, r, EPOLL_CTL_MOD); /* QUEUED or HELD: done applies it */
+		/* ARMED (perhaps in flight): a new generation makes the event in flight stale. QUEUED,
+		 * HELD or parked: the re-arm in done or unpark applies it. */
+		if (r->state == ARMED && !r->parked && !p->stopping) {
+			r->gen = ++p->tab.next_gen;
+			rc = arm(p, r, EPOLL_CTL_MOD);
+		}
 	}
 	pthread_mutex_unlock(&p->mu);
 	return rc;
@@ -343,6 +374,8 @@ int sctpio_poller_remove(struct sctpio_poller *p, int fd)
 	r->removed = 1;
 	/* Fails with EBADF/ENOENT when fd was closed first; the table entry was all that was left. */
 	(void)epoll_ctl(p->epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (r->state == HELD)
+		p->tab.busy[fd] = r; /* a new registration of fd waits until this one is given back */
 	if (r->state == ARMED) {
 		free(r);
 	} else if (r->state == HELD && !mine) {
@@ -350,8 +383,11 @@ int sctpio_poller_remove(struct sctpio_poller *p, int fd)
 		r->remover_waits = 1;
 		p->waits = &w;
 		p->sleepers++;
+		p->calls++; /* free waits until this remove has left */
 		while (r->state == HELD)
 			pthread_cond_wait(&p->changed, &p->mu);
+		p->calls--;
+		wake_sleepers(p);
 		p->sleepers--;
 		struct waitrec **pp = &p->waits;
 		while (*pp != &w)
@@ -458,6 +494,7 @@ int sctpio_poller_done(struct sctpio_poller *p, struct sctpio_poller_event *ev)
 	r->state = ARMED;
 	p->held--;
 	if (r->removed) {
+		unpark(p, r);
 		if (!r->remover_waits)
 			free(r); /* removed by its holder: nobody else will */
 	} else if (!p->stopping) {

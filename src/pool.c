@@ -22,6 +22,15 @@
  *    removed (and perhaps its fd reused) is recognised as stale under the lock and dropped, so no
  *    thread ever follows a pointer to a freed registration.
  * One mutex guards the table and every registration's state. It is never held across a callback.
+ *
+ * A registration is ARMED (in epoll, or reported and in flight: between epoll_wait returning its
+ * event and serve taking the lock, nobody can tell the two apart), RUNNING (serve set `running`),
+ * or PARKED (reported while busy[fd], an older removed registration of the same fd, still runs).
+ * Who arms it: add (once), serve after the callback, unpark when the older callback returns, and
+ * modify while ARMED. modify cannot know whether an event is in flight, so it moves the
+ * registration to a new generation before re-arming: an event in flight then carries the old
+ * generation and is dropped as stale, and the re-armed one is reported afresh (level-triggered, so
+ * nothing is lost). Hence at most one event per registration is ever live, and one callback per fd.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -45,6 +54,8 @@ struct preg {
 	struct pthr *running;     /* the thread running its callback, or NULL */
 	int removed;
 	int remover_waits;        /* a remover on another thread frees it once the callback returns */
+	int parked;               /* reported while an older registration of fd still ran: un-armed,
+	                           * re-armed when that one's callback returns (see unpark) */
 };
 
 struct pthr {
@@ -61,7 +72,8 @@ struct sctpio_pool {
 	pthread_cond_t idle;      /* broadcast when a callback that a remover waits for returns */
 	int epfd, wakefd;
 	int stopping;
-	struct sctpio__fdtab tab;  /* struct preg by fd */
+	unsigned removers;        /* removes from outside the pool waiting on `idle`: free waits for them */
+	struct sctpio__fdtab tab;  /* struct preg by fd; busy: removed ones whose callback still runs */
 	unsigned nthreads;
 	struct pthr thr[];
 };
@@ -91,6 +103,22 @@ static void count(uint64_t *c)
 	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * r, removed, no longer runs: the newest registration of its fd (if parked behind it) may now be
+ * served, so arm it. Caller holds the lock.
+ */
+static void unpark(struct sctpio_pool *pool, struct preg *r)
+{
+	if (sctpio__fdtab_busy(&pool->tab, r->fd) != r)
+		return;
+	pool->tab.busy[r->fd] = NULL;
+	struct preg *n = lookup(pool, r->fd);
+	if (n && n->parked && !pool->stopping) {
+		n->parked = 0;
+		(void)arm(pool, n, EPOLL_CTL_MOD); /* fails only for a closed fd: see serve */
+	}
+}
+
 /* Run the callback of the socket an event names, then re-arm it (or free it if it was removed). */
 static void serve(struct pthr *t, uint64_t key, uint32_t events)
 {
@@ -101,6 +129,13 @@ static void serve(struct pthr *t, uint64_t key, uint32_t events)
 	pthread_mutex_lock(&pool->mu);
 	r = lookup(pool, fd);
 	if (!r || r->gen != sctpio__key_gen(key) || pool->stopping) {
+		pthread_mutex_unlock(&pool->mu);
+		count(&t->stale);
+		return;
+	}
+	if (sctpio__fdtab_busy(&pool->tab, fd)) {
+		/* An older registration of fd (removed, then fd added again) still runs its callback. */
+		r->parked = 1;
 		pthread_mutex_unlock(&pool->mu);
 		count(&t->stale);
 		return;
@@ -118,6 +153,7 @@ static void serve(struct pthr *t, uint64_t key, uint32_t events)
 	r->running = NULL;
 	if (r->removed) {
 		/* Removed during the callback: by itself (nobody waits) or by a thread that now frees it. */
+		unpark(pool, r);
 		if (r->remover_waits)
 			pthread_cond_broadcast(&pool->idle);
 		else
@@ -234,6 +270,12 @@ int sctpio_pool_free(struct sctpio_pool *pool)
 	if (me)
 		return -EDEADLK;
 	stop_threads(pool, pool->nthreads);
+	/* The callbacks have returned, but a remove that waited for one may not have woken yet: it
+	 * still needs the lock and the condition variable. */
+	pthread_mutex_lock(&pool->mu);
+	while (pool->removers)
+		pthread_cond_wait(&pool->idle, &pool->mu);
+	pthread_mutex_unlock(&pool->mu);
 	destroy(pool);
 	return 0;
 }
@@ -282,8 +324,12 @@ int sctpio_pool_modify(struct sctpio_pool *pool, int fd, uint32_t events)
 		rc = -ENOENT;
 	} else {
 		r->want = events;
-		if (!r->running) /* armed now: change it now; else the re-arm after the callback does */
+		/* Armed (or in flight): re-arm under a new generation, so that an event already taken by
+		 * epoll_wait is stale. Running or parked: the re-arm after the callback applies it. */
+		if (!r->running && !r->parked) {
+			r->gen = ++pool->tab.next_gen;
 			rc = arm(pool, r, EPOLL_CTL_MOD);
+		}
 	}
 	pthread_mutex_unlock(&pool->mu);
 	return rc;
@@ -326,16 +372,22 @@ int sctpio_pool_remove(struct sctpio_pool *pool, int fd)
 	r->removed = 1;
 	/* Fails with EBADF/ENOENT when fd was closed first; the table entry was all that was left. */
 	(void)epoll_ctl(pool->epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (r->running)
+		pool->tab.busy[fd] = r; /* a new registration of fd waits until this callback returns */
 	if (!r->running) {
 		free(r);
 	} else if (r->running != me) {
 		r->remover_waits = 1;
 		if (me)
 			me->waiting_on = r;
+		else
+			pool->removers++;
 		while (r->running)
 			pthread_cond_wait(&pool->idle, &pool->mu);
 		if (me)
 			me->waiting_on = NULL;
+		else if (--pool->removers == 0 && pool->stopping)
+			pthread_cond_broadcast(&pool->idle); /* sctpio_pool_free waits for the last one */
 		free(r);
 	}
 	/* else: removed from its own callback, which frees it after returning. */

@@ -69,7 +69,8 @@ struct sctpio_pool;
  *  - read, write, and anything else on its socket; leave data unread (it is reported again);
  *  - sctpio_pool_add, sctpio_pool_modify on any socket, sctpio_pool_stats;
  *  - sctpio_pool_remove of its own socket: returns at once, the callback is never called again, and
- *    the socket may be closed right away (even inside the callback);
+ *    the socket may be closed right away (even inside the callback); the same fd added again (from
+ *    this callback or any thread) gets its first callback only after this one has returned;
  *  - sctpio_pool_remove of another socket: waits until that socket's running callback (if any)
  *    returns, or returns -EDEADLK where that callback is itself waiting, directly or through others,
  *    for this one;
@@ -96,8 +97,9 @@ SCTPIO_API int sctpio_pool_new(struct sctpio_pool **out, unsigned threads);
  * sctpio_pool_free - stop the pool: no callback starts any more, the running ones are waited for, the
  * threads are joined, and everything the pool allocated is freed. Registered sockets are not closed
  * (the caller owns them) and their callbacks are not told. NULL: no-op, 0.
- * No thread may call into the pool after this began, except the callbacks still running (their
- * sctpio_pool_add then returns -ECANCELED).
+ * A sctpio_pool_remove already waiting for a callback when this begins is waited for too (it returns
+ * 0 once the callback has). No thread may start a call into the pool after this began, except the
+ * callbacks still running (their sctpio_pool_add then returns -ECANCELED).
  * Returns 0, or -EDEADLK when called from one of the pool's own callbacks (nothing is done).
  */
 SCTPIO_API int sctpio_pool_free(struct sctpio_pool *pool);
@@ -134,7 +136,9 @@ SCTPIO_API int sctpio_pool_remove(struct sctpio_pool *pool, int fd);
 struct sctpio_pool_stats {
 	uint64_t wakeups;   /* times epoll_wait returned with an event */
 	uint64_t callbacks; /* callbacks run */
-	uint64_t stale;     /* events dropped because their socket was removed meanwhile */
+	uint64_t stale;     /* events dropped: their socket was removed or modified after epoll_wait
+	                     * returned them (a modify re-arms, so the socket is reported afresh), or
+	                     * an older registration of the same fd still ran (served when it returns) */
 };
 
 /*
@@ -220,9 +224,11 @@ SCTPIO_API int sctpio_poller_shutdown(struct sctpio_poller *p);
 
 /*
  * sctpio_poller_free - shut down (as above), join the epoll threads, wait until every held socket has
- * been given back with sctpio_poller_done and every pop has left, then free everything. Registered
- * sockets are not closed. The caller must see to it that no thread calls into p after this returns:
- * join the workers first, or let them stop on -ECANCELED without calling again.
+ * been given back with sctpio_poller_done and every pop and remove that was waiting inside p has
+ * left, then free everything. Registered sockets are not closed. Once this has begun, no thread may
+ * start a call into p except sctpio_poller_done of a socket it holds: join the workers first (the
+ * usual end), or free while they wait in pop or remove, and let them stop on -ECANCELED or on their
+ * done without calling again.
  * Returns 0 (NULL is a no-op), or -EDEADLK when the calling thread holds a socket of p (nothing is
  * done: give it back first).
  */
@@ -231,7 +237,8 @@ SCTPIO_API int sctpio_poller_free(struct sctpio_poller *p);
 /*
  * sctpio_poller_add / sctpio_poller_modify - register fd waiting for `events` (SCTPIO_READY_IN and/or
  * SCTPIO_READY_OUT) with the caller's data, or change what it waits for (while it is queued or held,
- * the change applies at sctpio_poller_done). Any thread. Returns 0, -EINVAL, -EEXIST, -ENOENT
+ * the change applies at sctpio_poller_done). Any thread, holders included. An fd removed by (or
+ * while held by) a worker and added again is not popped by anyone until the old hold is given back. Returns 0, -EINVAL, -EEXIST, -ENOENT
  * (modify: not registered), -ECANCELED (add after shutdown), -ENOMEM, or the -errno of epoll_ctl.
  */
 SCTPIO_API int sctpio_poller_add(struct sctpio_poller *p, int fd, uint32_t events, void *data);
