@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/socket.h> /* linux/sctp.h needs struct sockaddr_storage and sa_family_t first */
 #include <linux/sctp.h>
 #include "addr.h"
 

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h> /* linux/sctp.h needs struct sockaddr_storage and sa_family_t first */
 #include <linux/sctp.h>
 #include "addr.h"
 
