@@ -27,9 +27,13 @@ type SCTPConn struct {
 var _ net.Conn = (*SCTPConn)(nil)
 
 // Read reads one message, or the next piece of one larger than b (see ReadMsg to tell them apart).
-// It returns io.EOF after the peer shut the association down gracefully, and an error that
-// errors.Is syscall.ECONNRESET once the association is lost (aborted or timed out). Other
-// notifications are skipped.
+// It returns io.EOF once the association has shut down gracefully and everything the peer sent
+// before has been read: after the peer's shutdown, and after this side's own CloseWrite once the
+// shutdown has completed (so "CloseWrite, then read the rest" works as on TCP). It returns an error
+// that errors.Is syscall.ECONNRESET once the association is lost (aborted or timed out), and from then
+// on. Other notifications are skipped. The end of the association is seen through its association
+// change notifications (EventAssocChange, in DefaultEvents): without them a Read after this side's
+// CloseWrite waits until its deadline.
 func (c *SCTPConn) Read(b []byte) (int, error) {
 	var info RcvInfo
 	for {
@@ -46,28 +50,60 @@ func (c *SCTPConn) Read(b []byte) (int, error) {
 	}
 }
 
-// assocLost reports whether b starts an association-change notification saying the association
-// is gone: sac_type at offset 0, sac_state at offset 8 (struct sctp_assoc_change).
-func assocLost(b []byte) bool {
+// assocEndOf tells whether b starts an association-change notification saying that the
+// association is over, and how: io.EOF for SHUTDOWN_COMP, ECONNRESET for COMM_LOST and
+// CANT_STR_ASSOC, nil for anything else. sac_type is at offset 0, sac_state at offset 8 (struct
+// sctp_assoc_change).
+func assocEndOf(b []byte) error {
 	if len(b) < 10 || binary.NativeEndian.Uint16(b[0:]) != C.SCTP_ASSOC_CHANGE {
-		return false
+		return nil
 	}
-	st := binary.NativeEndian.Uint16(b[8:])
-	return st == C.SCTP_COMM_LOST || st == C.SCTP_CANT_STR_ASSOC
+	switch binary.NativeEndian.Uint16(b[8:]) {
+	case C.SCTP_SHUTDOWN_COMP:
+		return io.EOF
+	case C.SCTP_COMM_LOST, C.SCTP_CANT_STR_ASSOC:
+		return syscall.ECONNRESET
+	}
+	return nil
+}
+
+// assocLost reports whether b starts an association-change notification saying the association
+// is gone (COMM_LOST or CANT_STR_ASSOC).
+func assocLost(b []byte) bool {
+	e := assocEndOf(b)
+	return e != nil && e != io.EOF
 }
 
 // ReadMsg reads one message or piece into b and describes it in *info (which may be nil): stream,
-// PPID, flags (RecvMore when further pieces follow, RecvNotification for notifications). It returns io.EOF
-// after the peer's graceful shutdown.
+// PPID, flags (RecvMore when further pieces follow, RecvNotification for notifications). Once the
+// association is over it returns, after everything queued before (its last notification
+// included: SHUTDOWN_COMP, COMM_LOST), io.EOF for a graceful shutdown, whichever side started it, and
+// an error that errors.Is syscall.ECONNRESET (or ETIMEDOUT) for a lost association, at once and on
+// every later call.
 func (c *SCTPConn) ReadMsg(b []byte, info *RcvInfo) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	n, err := c.s.recvMsg(b, info)
-	if err == nil && n == 0 {
-		return 0, io.EOF
+	var own RcvInfo
+	if info == nil {
+		info = &own
 	}
-	return n, err
+	n, err := c.s.recvMsg(b, info)
+	if err != nil {
+		if en, ok := assocGone(err); ok {
+			c.s.assocEnd(en)
+		}
+		return 0, err
+	}
+	if n == 0 {
+		return 0, c.s.endOr("recvmsg", io.EOF)
+	}
+	if info.IsNotification() {
+		if e := assocEndOf(b[:n]); e != nil {
+			c.s.assocEnd(e)
+		}
+	}
+	return n, nil
 }
 
 // Write sends b as one message with the default send info: stream 0 and PPID 0 unless changed with

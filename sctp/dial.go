@@ -7,22 +7,40 @@ package sctp
 /*
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include "sctpio.h"
 
-// go_assoc_state tells a connecting one-to-one socket's progress: 1 when established, 0 while the
-// handshake goes on, -errno when it failed. Linux answers SCTP_STATUS on a one-to-one socket with
-// EINVAL until the socket itself is ESTABLISHED (sctp_id2assoc ignores a socket in COOKIE_WAIT or
-// COOKIE_ECHOED), so EINVAL is not a failure: a failed setup sets SO_ERROR (ECONNREFUSED after an
-// ABORT, ETIMEDOUT after the INIT retries) and that is what tells failure.
+// go_assoc_state tells a connecting one-to-one socket's progress: 1 when the association is up, or
+// came up and is already gone; 2 when it came up and was aborted (SO_ERROR ECONNRESET: a setup
+// that fails reads ECONNREFUSED or ETIMEDOUT); 0 while the handshake goes on; -errno when it failed.
+//
+// Linux answers SCTP_STATUS on a one-to-one socket with EINVAL until the socket itself is
+// ESTABLISHED (sctp_id2assoc ignores a socket in COOKIE_WAIT or COOKIE_ECHOED), and again once the
+// association is gone, so EINVAL alone tells nothing; a failed setup sets SO_ERROR (ECONNREFUSED
+// after an ABORT, ETIMEDOUT after the INIT retries). An association that came up and went before the
+// dialer looked (a server that accepts, writes and closes at once) leaves no SCTP_STATUS and no
+// SO_ERROR, but what it delivered stays queued (COMM_UP, data, SHUTDOWN) or the receiving side is
+// shut (the peer's SHUTDOWN), and only an association that came up can do either; that is what
+// poll(2) sees. The order matters: poll before SO_ERROR, so that a failure queueing CANT_STR_ASSOC
+// (both are set under one lock) is seen as the failure it is.
 static int go_assoc_state(int fd)
 {
 	struct sctp_status st = { 0 };
 	socklen_t l = sizeof(st);
 	if (getsockopt(fd, IPPROTO_SCTP, SCTP_STATUS, &st, &l) == 0 && st.sstat_state >= SCTP_ESTABLISHED)
 		return 1;
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	int r;
+	do
+		r = poll(&p, 1, 0);
+	while (r < 0 && errno == EINTR);
 	int err = sctpio_sock_error(fd);
-	return err < 0 ? err : 0;
+	if (err == -ECONNRESET)
+		return 2;
+	if (err < 0)
+		return err;
+	return r > 0 && (p.revents & (POLLIN | POLLRDHUP)) ? 1 : 0;
 }
 */
 import "C"
@@ -31,6 +49,7 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -204,26 +223,10 @@ func (d *Dialer) dialAddr(ctx context.Context, network, address string, raddr *A
 		s.close()
 		return nil, err
 	}
-	// Wait for the association to come up. A one-to-one socket turns writable when it is established
-	// (sctp_poll), and a failure wakes writers too (EPOLLERR); each wake-up reads the state again.
-	// The context's end becomes an expired write deadline.
-	stop := context.AfterFunc(ctx, func() { s.file.SetWriteDeadline(aLongTimeAgo) })
-	var state C.int
-	err = s.rc.Write(func(fd uintptr) bool {
-		state = C.go_assoc_state(C.int(fd))
-		return state != 0
-	})
-	if !stop() && ctx.Err() != nil {
-		err = ctx.Err()
-	}
-	if err == nil && state < 0 {
-		err = wrapErrno("connect", C.long(state))
-	}
-	if err != nil {
+	if err = s.waitUp(ctx); err != nil {
 		s.close()
 		return nil, &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: err}
 	}
-	s.file.SetWriteDeadline(time.Time{})
 	if la, err := s.addrs(false, 0); err == nil {
 		s.laddr = la
 	}
@@ -231,6 +234,65 @@ func (d *Dialer) dialAddr(ctx context.Context, network, address string, raddr *A
 		s.raddr = ra
 	}
 	return &SCTPConn{s: s}, nil
+}
+
+// waitUp waits until the association of connecting one-to-one socket s is up, has come up and gone
+// (a success: the reads return what it delivered, then the end), or failed; the end of ctx aborts
+// the wait with ctx.Err().
+//
+// Two goroutines wait, one for each direction, and whichever sees a verdict first (go_assoc_state)
+// ends both waits with deadlines in the past: an association that comes up wakes writers (sctp_poll
+// reports a one-to-one socket writable once established), but one that is already gone when the
+// event is fetched reports no EPOLLOUT any more (a closed one-to-one socket polls as nothing but its
+// shut receiving side or its queued input), so a writer alone could wait for ever; and an
+// association that comes up and stays quiet wakes no reader. The deadlines are cleared before
+// returning.
+func (s *sock) waitUp(ctx context.Context) error {
+	var mu sync.Mutex
+	var state C.int
+	decided := false
+	check := func(fd uintptr) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if !decided {
+			if state = C.go_assoc_state(C.int(fd)); state != 0 {
+				decided = true
+				s.file.SetDeadline(aLongTimeAgo) // wake the other wait
+			}
+		}
+		return decided
+	}
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		s.file.SetDeadline(aLongTimeAgo)
+		close(fired)
+	})
+	rerr := make(chan error, 1)
+	go func() { rerr <- s.rc.Read(check) }()
+	err := s.rc.Write(check)
+	s.file.SetReadDeadline(aLongTimeAgo) // the write wait can also end by the socket's close
+	if e := <-rerr; err == nil {
+		err = e
+	}
+	stopped := stop()
+	if !stopped {
+		<-fired // its deadline must not land after the one cleared here
+	}
+	s.file.SetDeadline(time.Time{})
+	mu.Lock()
+	defer mu.Unlock()
+	switch {
+	case decided && state < 0:
+		return wrapErrno("connect", C.long(state))
+	case decided:
+		if state == 2 {
+			s.assocEnd(syscall.ECONNRESET)
+		}
+		return nil
+	case !stopped && ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return err
 }
 
 // Listener is a one-to-one SCTP server socket. It is a net.Listener.

@@ -129,7 +129,7 @@ func (p *Poller) Add(src Source, data any) error {
 // only releases it; Remove does not wait for that, so a worker may remove the socket it holds (and
 // close it). When the poller was waiting for src to turn readable, Remove wakes that wait with a read
 // deadline in the past, then clears it: src is left with no read deadline. It fails with ENOENT when
-// src is not registered.
+// src is not registered, its registration having ended already (a Ready with Err ends it).
 func (p *Poller) Remove(src Source) error {
 	p.mu.Lock()
 	if p.closed {
@@ -141,9 +141,14 @@ func (p *Poller) Remove(src Source) error {
 	if err != nil {
 		return err
 	}
-	w.cancel()
+	ended, _ := w.cancel()
 	// The goroutine runs no code of the caller's: it returns at once.
 	<-w.exited
+	if !ended {
+		// A failed wait ended the registration first (its Ready, with Err, was taken by a worker)
+		// or a concurrent Remove did.
+		return fmt.Errorf("sctp: Poller.Remove: socket not added: %w", syscall.ENOENT)
+	}
 	return nil
 }
 

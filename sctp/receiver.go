@@ -55,6 +55,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -79,6 +80,8 @@ var (
 	errPollerClosed   = fmt.Errorf("sctp: use of closed poller: %w", net.ErrClosed)
 	// errStopped ends a registration's goroutine quietly: Remove or Close ended the registration.
 	errStopped = errors.New("sctp: registration ended")
+	// errHandlerGoexit ends the registration of a socket whose handler called runtime.Goexit.
+	errHandlerGoexit = errors.New("sctp: Receiver handler called runtime.Goexit")
 )
 
 // readable is the netpoller callback of a registration's wait: it tells whether a read would return
@@ -187,26 +190,32 @@ func (w *watch) isRemoved() bool {
 	return w.removed
 }
 
-// endLocked ends the registration: nothing new starts on the socket. w.mu is held.
-func (w *watch) endLocked() {
-	if !w.removed {
-		w.removed = true
-		close(w.stop)
+// endLocked ends the registration: nothing new starts on the socket. It reports whether this call
+// ended it, so that exactly one of Remove, Close and an error is what ended each registration (an
+// error handler is never called for a registration that Remove ended, and a Remove that lost to an
+// error fails with ENOENT). w.mu is held.
+func (w *watch) endLocked() bool {
+	if w.removed {
+		return false
 	}
+	w.removed = true
+	close(w.stop)
+	return true
 }
 
 // cancel ends the registration from another goroutine, waking the goroutine where it waits for the
 // socket: the netpoller wait by a read deadline in the past (the only way to wake a parked RawConn.Read
-// but closing the socket), every other wait by stop. It reports whether the socket is held.
-func (w *watch) cancel() (held bool) {
+// but closing the socket), every other wait by stop. It reports whether this call ended the
+// registration, and whether the socket is held.
+func (w *watch) cancel() (ended, held bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.endLocked()
+	ended = w.endLocked()
 	if w.waiting && !w.woken {
 		w.woken = true
 		w.s.setReadDeadline(aLongTimeAgo)
 	}
-	return w.held
+	return ended, w.held
 }
 
 // awaitPrev waits until the socket's previous registration has let go of it.
@@ -281,10 +290,11 @@ func (w *watch) unhold(gen uint64) bool {
 }
 
 // exit is the goroutine's last step: the registration ends, and the watch is finished unless a worker
-// still holds the socket (then the worker's Done finishes it).
-func (w *watch) exit() {
+// still holds the socket (then the worker's Done finishes it). It reports whether the registration
+// ended here rather than by Remove, Close or an earlier error.
+func (w *watch) exit() (ended bool) {
 	w.mu.Lock()
-	w.endLocked()
+	ended = w.endLocked()
 	w.gone = true
 	close(w.exited)
 	finish := !w.held
@@ -292,6 +302,7 @@ func (w *watch) exit() {
 	if finish {
 		w.finish()
 	}
+	return ended
 }
 
 func (w *watch) finish() {
@@ -306,10 +317,17 @@ func (w *watch) finish() {
 //     handler returns, so messages reach the handler in the order the socket delivered them, per
 //     association and stream. Many sockets are handled at once, at most workers of them.
 //   - Blocking: a handler that blocks holds one worker; the others go on serving every other socket.
-//   - Errors: a read error (io.EOF after the peer of a one-to-one connection shut down, net.ErrClosed
+//   - Errors: a read error or an error returned by the handler ends that socket's registration and
+//     goes to the error handler (see WithErrorHandler); the other sockets are not affected. The read
+//     errors: io.EOF once the association of a one-to-one connection has shut down gracefully (the
+//     peer's shutdown, or this side's CloseWrite once it completed), an error that errors.Is
+//     syscall.ECONNRESET (or ETIMEDOUT) once it was lost, always after the handler has had the
+//     notification that says why (the COMM_LOST association change, when subscribed), net.ErrClosed
 //     for a socket closed while registered, os.ErrDeadlineExceeded once a read deadline set on it
-//     passes) or an error returned by the handler ends that socket's registration and goes to the
-//     error handler (see WithErrorHandler); the other sockets are not affected.
+//     passes.
+//   - Panics: with an error handler, a handler's panic is recovered and reported to it as a
+//     *HandlerPanicError; it ends that socket's registration only. Without an error handler it is
+//     not recovered, and ends the program as an unrecovered panic does.
 //
 // How it works: each registered socket has a goroutine parked in Go's netpoller (no OS thread per
 // socket, no C thread calling Go); when the socket turns readable, the goroutine takes a free worker
@@ -322,11 +340,12 @@ func (w *watch) finish() {
 // would take messages out of order), and know that a read deadline on it acts as an idle timeout.
 // Writing to it, from the handler or anywhere, is fine. The receiver never closes a socket.
 type Receiver struct {
-	handler func(Source, *Batch) error
-	onError func(Source, error)
-	free    chan *Batch // the idle workers; a worker is its batch
-	batches []*Batch
-	wg      sync.WaitGroup
+	handler       func(Source, *Batch) error
+	onError       func(Source, error)
+	recoverPanics bool        // an error handler was given
+	free          chan *Batch // the idle workers; a worker is its batch
+	batches       []*Batch
+	wg            sync.WaitGroup
 
 	mu      sync.Mutex
 	closed  bool
@@ -339,14 +358,18 @@ type ReceiverOption func(*receiverConfig)
 type receiverConfig struct {
 	slots, slotSize int
 	onError         func(Source, error)
+	onErrorSet      bool
 }
 
 // WithErrorHandler has f called with each error that ends a socket's registration: a read error
-// (io.EOF for the end of a one-to-one connection) or an error the handler returned. f runs after the
-// receiver has let go of src, on the goroutine that served it, so it may close src or add it again;
-// it must not call the receiver's Close. Without it such errors are dropped.
+// (io.EOF for the end of a one-to-one connection; see Receiver), an error the handler returned, or
+// a *HandlerPanicError for a handler that panicked (recovered only when f is set). f is called at
+// most once per registration, never for one that Remove or Close ended, and Close waits for it. f
+// runs after the receiver has let go of src, on the goroutine that served it, so it may close src or
+// add it again; it must not call the receiver's Close, and a panic in f itself is not recovered.
+// Without it such errors are dropped, and handler panics are not recovered.
 func WithErrorHandler(f func(src Source, err error)) ReceiverOption {
-	return func(c *receiverConfig) { c.onError = f }
+	return func(c *receiverConfig) { c.onError, c.onErrorSet = f, true }
 }
 
 // WithBatchSize gives each worker's batch slots slots of slotSize bytes (default 64 of 2048). A
@@ -358,7 +381,8 @@ func WithBatchSize(slots, slotSize int) ReceiverOption {
 // NewReceiver makes a receiver that runs at most workers handlers at once (1..1024), each with its
 // own batch. handler(src, b) gets the socket and the b.Len() messages just read from it; b.Bytes and
 // b.Info are valid ONLY UNTIL THE HANDLER RETURNS (the batch then serves other sockets): copy what
-// must live longer. A handler that returns an error ends src's registration (see WithErrorHandler).
+// must live longer. A handler that returns an error (or panics) ends src's registration (see
+// WithErrorHandler).
 func NewReceiver(workers int, handler func(src Source, b *Batch) error, opts ...ReceiverOption) (*Receiver, error) {
 	cfg := receiverConfig{slots: 64, slotSize: 2048, onError: func(Source, error) {}}
 	for _, o := range opts {
@@ -367,7 +391,7 @@ func NewReceiver(workers int, handler func(src Source, b *Batch) error, opts ...
 	if workers < 1 || workers > 1024 || handler == nil || cfg.onError == nil {
 		return nil, fmt.Errorf("sctp: NewReceiver(%d workers): %w", workers, syscall.EINVAL)
 	}
-	r := &Receiver{handler: handler, onError: cfg.onError, free: make(chan *Batch, workers),
+	r := &Receiver{handler: handler, onError: cfg.onError, recoverPanics: cfg.onErrorSet, free: make(chan *Batch, workers),
 		watches: make(map[*sock]*watch)}
 	for i := 0; i < workers; i++ {
 		b, err := NewBatch(cfg.slots, cfg.slotSize)
@@ -410,8 +434,9 @@ func (r *Receiver) Add(src Source) error {
 // and its batch) is the last one. So Remove may be called from any handler, src's own included, and
 // src may be closed as soon as Remove returns. When the receiver was waiting for src to turn
 // readable, Remove wakes that wait with a read deadline in the past, then clears it: src is left with
-// no read deadline. It fails with ENOENT when src is not registered (its registration may have ended
-// with an error).
+// no read deadline. It fails with ENOENT when src is not registered: its registration may have ended
+// with an error, and then the error handler gets that error (Remove returns nil only when it ended
+// the registration itself, and then the error handler is not called for it).
 func (r *Receiver) Remove(src Source) error {
 	r.mu.Lock()
 	if r.closed {
@@ -423,8 +448,14 @@ func (r *Receiver) Remove(src Source) error {
 	if err != nil {
 		return err
 	}
-	if !w.cancel() {
+	ended, held := w.cancel()
+	if !held {
 		<-w.exited
+	}
+	if !ended {
+		// An error (or a concurrent Remove) ended the registration first: its error handler call
+		// is the last word on it.
+		return fmt.Errorf("sctp: Receiver.Remove: socket not added: %w", syscall.ENOENT)
 	}
 	return nil
 }
@@ -448,7 +479,7 @@ func (r *Receiver) Close() error {
 	for _, w := range ws {
 		w.cancel()
 	}
-	r.wg.Wait()
+	r.wg.Wait() // every registration's goroutine, its handler and its error handler calls included
 	r.freeBatches()
 	return nil
 }
@@ -461,14 +492,18 @@ func (r *Receiver) forget(w *watch) {
 	r.mu.Unlock()
 }
 
-// run is the goroutine of one registration.
+// run is the goroutine of one registration. The error handler is called only when an error, not
+// Remove or Close, ended the registration; deferred, so that a handler that calls runtime.Goexit
+// still ends its registration (with errHandlerGoexit) instead of leaving Close waiting for ever.
 func (r *Receiver) run(w *watch) {
 	defer r.wg.Done()
-	err := r.serve(w)
-	w.exit()
-	if err != nil && err != errStopped {
-		r.onError(w.src, err)
-	}
+	err := errHandlerGoexit // unless serve returns
+	defer func() {
+		if w.exit() && err != errStopped {
+			r.onError(w.src, err)
+		}
+	}()
+	err = r.serve(w)
 }
 
 func (r *Receiver) serve(w *watch) error {
@@ -490,24 +525,82 @@ func (r *Receiver) serve(w *watch) error {
 			r.free <- b
 			return errStopped
 		}
-		err := r.handle(w.src, b)
-		r.free <- b
-		if !w.unhold(gen) {
-			return errStopped // removed while the handler ran: that call was the last
-		}
-		if err != nil {
+		if err := r.turn(w, b, gen); err != nil {
 			return err
 		}
 	}
 }
 
-// handle reads src, which the wait found readable, and hands what came to the handler.
+// turn is one hold of w's socket (hold gen) with worker b: a read and a handler call. The worker and
+// the hold are given back on every way out, runtime.Goexit in the handler included.
+func (r *Receiver) turn(w *watch, b *Batch, gen uint64) (err error) {
+	defer func() {
+		r.free <- b
+		if !w.unhold(gen) {
+			err = errStopped // removed while the handler ran: that call was the last
+		}
+	}()
+	return r.handle(w.src, b)
+}
+
+// handle reads src, which the wait found readable, and hands what came to the handler. A
+// one-to-one connection is read so that its association's end comes in order and for good: the
+// COMM_LOST that says why it died before the error, and io.EOF after its last notification whoever
+// shut it down (see readBatchConn).
 func (r *Receiver) handle(src Source, b *Batch) error {
-	n, err := src.ReadBatch(b)
+	var n int
+	var err error
+	if c, ok := src.(*SCTPConn); ok {
+		n, err = c.s.readBatchConn(b)
+	} else {
+		n, err = src.ReadBatch(b)
+	}
 	if err != nil || n == 0 {
 		return err
 	}
-	return r.handler(src, b)
+	return r.call(src, b)
+}
+
+// call runs the handler. With an error handler set, a panic in the handler is recovered and becomes
+// the *HandlerPanicError that ends src's registration; without one it is left alone, and ends the
+// program as a panic in any goroutine does (a recovered panic must be reported to someone).
+func (r *Receiver) call(src Source, b *Batch) (err error) {
+	if !r.recoverPanics {
+		return r.handler(src, b)
+	}
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if v := recover(); v != nil {
+			err = &HandlerPanicError{Value: v, Stack: debug.Stack()}
+		}
+		// v == nil: runtime.Goexit, which goes on unwinding; run reports it.
+	}()
+	err = r.handler(src, b)
+	returned = true
+	return err
+}
+
+// HandlerPanicError is the error that a Receiver hands its error handler (see WithErrorHandler) for
+// a handler that panicked: the panic was recovered, the registration of the socket it was serving
+// has ended (the socket is not closed, and the other sockets are served on), and the worker is back
+// in service. errors.Is and errors.As see through it to the panic value when that is an error. To
+// have a handler's panic end the program after all, panic again from the error handler.
+type HandlerPanicError struct {
+	Value any    // what the handler panicked with
+	Stack []byte // the stack of the handler's goroutine when it panicked
+}
+
+func (e *HandlerPanicError) Error() string {
+	return fmt.Sprintf("sctp: Receiver handler panicked: %v", e.Value)
+}
+
+// Unwrap returns the panic value when it is an error, else nil.
+func (e *HandlerPanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
 }
 
 // readableCgo is readable through cgo and poll(2), for the models benchmarks.

@@ -27,6 +27,8 @@ static ssize_t go_sendmsg(int fd, const void *buf, size_t len, struct go_scratch
 import "C"
 
 import (
+	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -58,6 +60,11 @@ type sock struct {
 	winfo bool
 	wn    C.ssize_t
 	wfn   func(uintptr) bool
+
+	// end is how the association of a one-to-one socket ended, once a read has seen it end (nil
+	// before): io.EOF after a graceful shutdown, ECONNRESET (or the errno the kernel reported) once
+	// it was lost. See assocEnd.
+	end atomic.Pointer[error]
 }
 
 const eagain = -C.ssize_t(syscall.EAGAIN)
@@ -177,6 +184,75 @@ func (s *sock) close() error {
 		return &net.OpError{Op: "close", Net: s.net, Source: s.laddr, Addr: s.raddr, Err: err}
 	}
 	return nil
+}
+
+// assocEnd records, the first time a read of one-to-one socket s sees its association end (an
+// SHUTDOWN_COMP, COMM_LOST or CANT_STR_ASSOC association change, or the error the kernel reports for
+// a lost association), how it ended, and shuts the socket's receiving side. Linux wakes no reader
+// once such a socket's association is gone: sctp_poll reports nothing on a closed one-to-one socket,
+// and recvmsg waits for ever unless the peer was the one to shut down (so after our own CloseWrite,
+// or after an abort whose error a concurrent write took, every later read and every Receiver or
+// Poller wait would block for good). With SHUT_RD set (shutdown returns ENOTCONN on a closed socket
+// but sets it all the same) what is still queued is read as before, then each read returns the end
+// of the stream at once, which the reads turn into err (see endOr). It is safe to call again: the
+// first reason stays.
+func (s *sock) assocEnd(err error) {
+	if s.end.CompareAndSwap(nil, &err) {
+		s.rc.Control(func(fd uintptr) { syscall.Shutdown(int(fd), syscall.SHUT_RD) })
+	}
+}
+
+// endOr is what a read of a one-to-one socket that found the end of the stream returns: the reason
+// recorded by assocEnd (wrapped as the read's error unless it is io.EOF), or eof.
+func (s *sock) endOr(call string, eof error) error {
+	p := s.end.Load()
+	if p == nil || *p == io.EOF {
+		return eof
+	}
+	return s.opError("read", call, *p)
+}
+
+// assocGone reports whether a read error means that the association of a one-to-one socket is gone,
+// and returns the errno that says how.
+func assocGone(err error) (syscall.Errno, bool) {
+	var en syscall.Errno
+	if !errors.As(err, &en) {
+		return 0, false
+	}
+	switch en {
+	case syscall.ECONNRESET, syscall.ETIMEDOUT, syscall.ECONNREFUSED:
+		return en, true
+	}
+	return 0, false
+}
+
+// readBatchConn is readBatch for a one-to-one socket, with the end of the association made visible
+// in order and for good (see assocEnd):
+//   - recvmmsg(2), unlike recvmsg(2), reports the socket's pending error before what is queued: an
+//     ECONNRESET would come before the COMM_LOST that says why the association died, and that
+//     notification would never be read. So a lost association's error shuts the receiving side and
+//     the read is tried again: it returns what is queued, COMM_LOST included, and the error comes
+//     once nothing is left.
+//   - A batch holding the association's last notification (SHUTDOWN_COMP after our own shutdown,
+//     where the kernel would otherwise never wake a reader again) records the end, so that the next
+//     read returns io.EOF at once.
+func (s *sock) readBatchConn(b *Batch) (int, error) {
+	n, err := s.readBatch(b, true)
+	if en, ok := assocGone(err); ok {
+		s.assocEnd(en)
+		n, err = s.readBatch(b, true)
+	}
+	if err == io.EOF {
+		return 0, s.endOr("recvmmsg", io.EOF)
+	}
+	for i := 0; i < n; i++ {
+		if b.infos[i].IsNotification() {
+			if e := assocEndOf(b.Bytes(i)); e != nil {
+				s.assocEnd(e)
+			}
+		}
+	}
+	return n, err
 }
 
 func (s *sock) setDeadline(t time.Time) error      { return s.file.SetDeadline(t) }
