@@ -8,8 +8,21 @@
 // # Building
 //
 // The package compiles sctpio's C core with cgo from its own folder: `go build` needs a C compiler and
-// nothing else — no library to install, no CGO_CFLAGS. It needs Linux and cgo; elsewhere the build
-// stops with a clear error.
+// nothing else — no library to install, no CGO_CFLAGS.
+//
+// # Platforms
+//
+// SCTP works on Linux with cgo, cross builds included when CC names a cross C compiler (CI builds
+// linux/arm64 with CC=aarch64-linux-gnu-gcc: scripts/go-portability). Everywhere else — other systems, or
+// CGO_ENABLED=0 (the default when cross-compiling) — the package still compiles with the same
+// exported API, so importing it never breaks a build, but it cannot work: every function and method
+// with an error result returns a *net.OpError wrapping errors.ErrUnsupported (so
+// errors.Is(err, errors.ErrUnsupported) tells it apart), and the others return zero values.
+// Constants keep their Linux values. A program can check once, at start-up:
+//
+//	if _, err := sctp.NewBatch(1, 1); errors.Is(err, errors.ErrUnsupported) {
+//		// no SCTP in this build
+//	}
 //
 // # Sockets, deadlines, errors
 //
