@@ -139,8 +139,10 @@ static void decode_peer_addr(const uint8_t *p, struct sctpio_notification_peer_a
 	/* Copy only as much as the family needs: the rest of sockaddr_storage is the kernel's. */
 	if (family == AF_INET)
 		memcpy(&pc->addr.sin, p + a, sizeof(pc->addr.sin));
-	else if (family == AF_INET6)
+	else if (family == AF_INET6) {
 		memcpy(&pc->addr.sin6, p + a, sizeof(pc->addr.sin6));
+		sctpio__unmap_v4(&pc->addr); /* as sctpio_recv and the batch path give the sender */
+	}
 	pc->state = rds32(p, offsetof(struct sctp_paddr_change, spc_state));
 	pc->error = rds32(p, offsetof(struct sctp_paddr_change, spc_error));
 }

@@ -377,6 +377,23 @@ static void check_abort_reason(void)
 	CHECK_EQ(sctpio_notification_abort_reason(NULL, &r, &rl), -EINVAL);
 }
 
+/* An IPv4 peer reported v4-mapped (a socket with SCTP_I_WANT_MAPPED_V4_ADDR on) decodes as AF_INET. */
+static void check_mapped_peer(void)
+{
+	struct sctp_paddr_change pc = { .spc_type = SCTP_PEER_ADDR_CHANGE, .spc_length = sizeof(pc),
+					.spc_state = SCTP_ADDR_AVAILABLE, .spc_assoc_id = 9 };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(2905) };
+	struct sctpio_notification n;
+	sctpio_addr want;
+
+	inet_pton(AF_INET6, "::ffff:192.0.2.7", &a6.sin6_addr);
+	memcpy(&pc.spc_aaddr, &a6, sizeof(a6));
+	CHECK_EQ(sctpio_notification_decode(&pc, sizeof(pc), &n), sizeof(pc));
+	CHECK_EQ(n.u.peer_addr_change.addr.sa.sa_family, AF_INET);
+	CHECK_EQ(sctpio_addr_parse(&want, "192.0.2.7", 2905), 0);
+	CHECK(sctpio_addr_equal(&n.u.peer_addr_change.addr, &want));
+}
+
 static void check_format_and_subscribe(void)
 {
 	struct sctpio_notification n;
@@ -414,6 +431,7 @@ int main(void)
 	check_special();
 	check_abort_reason();
 	check_format_and_subscribe();
+	check_mapped_peer();
 	printf("notify decode: %zu types, all truncations refused\n", nsamples);
 	return 0;
 }

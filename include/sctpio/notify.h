@@ -96,8 +96,9 @@ struct sctpio_notification_assoc_change {
 
 /* SCTP_PEER_ADDR_CHANGE. */
 struct sctpio_notification_peer_addr_change {
-	sctpio_addr addr; /* the peer address concerned, as the kernel gives it (an IPv4 peer appears
-			   * v4-mapped on an AF_INET6 socket); family 0 if the kernel's was neither */
+	sctpio_addr addr; /* the peer address concerned; an IPv4 peer is AF_INET even when the kernel
+			   * wrote it v4-mapped (::ffff:a.b.c.d), as everywhere in sctpio, so it
+			   * compares equal to what was parsed; family 0 if the kernel's was neither */
 	int32_t state;    /* SCTP_ADDR_AVAILABLE, _UNREACHABLE, _REMOVED, _ADDED, _MADE_PRIM, _CONFIRMED,
 			   * _POTENTIALLY_FAILED */
 	int32_t error;    /* enum sctp_sn_error: SCTP_HEARTBEAT_SUCCESS, SCTP_FAILED_THRESHOLD, ... */
