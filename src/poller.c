@@ -196,7 +196,7 @@ static void destroy(struct sctpio_poller *p)
 			free(r);
 	}
 	sctpio__fdtab_free(&p->tab);
-	sctpio_queue_free(p->q);
+	(void)sctpio_queue_free(p->q); /* every pop has left: free waited for them */
 	if (p->epfd >= 0)
 		close(p->epfd);
 	if (p->wakefd >= 0)

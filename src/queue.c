@@ -49,14 +49,21 @@ int sctpio_queue_new(struct sctpio_queue **out, size_t capacity)
 	return 0;
 }
 
-void sctpio_queue_free(struct sctpio_queue *q)
+int sctpio_queue_free(struct sctpio_queue *q)
 {
 	if (!q)
-		return;
+		return 0;
+	/* A thread asleep in push or pop (or woken and not yet out) would touch freed memory. */
+	pthread_mutex_lock(&q->mu);
+	int busy = q->pop_waiters || q->push_waiters;
+	pthread_mutex_unlock(&q->mu);
+	if (busy)
+		return -EBUSY;
 	pthread_cond_destroy(&q->not_empty);
 	pthread_cond_destroy(&q->not_full);
 	pthread_mutex_destroy(&q->mu);
 	free(q);
+	return 0;
 }
 
 /* The absolute CLOCK_MONOTONIC time timeout_ms (> 0) from now. */

@@ -739,7 +739,7 @@ static void round_queue(uint64_t *s)
 			if (!Q.seen[id][i])
 				TFAIL("producer %u: item %u lost while %u later ones were popped", id, i, got);
 	}
-	sctpio_queue_free(Q.q);
+	EXPECT_RC(sctpio_queue_free(Q.q), "queue_free", 0);
 	pthread_mutex_destroy(&Q.mu);
 }
 

@@ -3,9 +3,13 @@
  * The bounded MPMC queue: FIFO order and argument checks; a pop times out after its deadline (not
  * before); a push on a full queue blocks until a pop makes room; close wakes every blocked pop and
  * push at once, hands out what is left, then -ECANCELED; 4 producers x 4 consumers x 10,000 items
- * through 8 slots arrive exactly once each, each producer's items in order.
+ * through 8 slots arrive exactly once each, each producer's items in order; free refuses (-EBUSY)
+ * while a pop sleeps inside.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -86,6 +90,59 @@ static int fired(int efd, int ms)
 	int rc = poll(&p, 1, ms);
 	CHECK(rc >= 0);
 	return rc == 1;
+}
+
+struct sleeper {
+	struct sctpio_queue *q;
+	atomic_int tid;
+	int rc;
+};
+
+static void *sleeping_pop(void *arg)
+{
+	struct sleeper *s = arg;
+	void *it;
+	atomic_store(&s->tid, (int)syscall(SYS_gettid));
+	s->rc = sctpio_queue_pop(s->q, &it, -1);
+	return NULL;
+}
+
+/* Wait until thread tid sleeps (state S in /proc): inside pop, since nobody else holds the lock. */
+static void wait_asleep(int tid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	for (int i = 0; i < 50000; i++) {
+		FILE *f = fopen(path, "r");
+		CHECK(f != NULL);
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		char *p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		usleep(200);
+	}
+	FAIL("thread %d never slept", tid);
+}
+
+/* Freeing a queue that a thread waits in is refused, not a use after free; after close and join it works. */
+static void free_while_waited_on(void)
+{
+	struct sleeper s = { 0 };
+	pthread_t t;
+
+	OK(sctpio_queue_new(&s.q, 2));
+	CHECK(pthread_create(&t, NULL, sleeping_pop, &s) == 0);
+	while (!atomic_load(&s.tid))
+		sched_yield();
+	wait_asleep(atomic_load(&s.tid));
+	CHECK_EQ(sctpio_queue_free(s.q), -EBUSY);
+	OK(sctpio_queue_close(s.q));
+	pthread_join(t, NULL);
+	CHECK_EQ(s.rc, -ECANCELED);
+	CHECK_EQ(sctpio_queue_free(s.q), 0);
+	CHECK_EQ(sctpio_queue_free(NULL), 0);
 }
 
 static void full_blocks_producer(void)
@@ -236,6 +293,7 @@ int main(void)
 	timeouts();
 	full_blocks_producer();
 	close_wakes_everyone();
+	free_while_waited_on();
 	stress();
 	return 0;
 }

@@ -161,9 +161,11 @@ SCTPIO_API int sctpio_queue_new(struct sctpio_queue **out, size_t capacity);
 
 /*
  * sctpio_queue_free - free q. Items still queued are the caller's (pop them first if they own
- * memory). No thread may be inside a call on q, or call it later. NULL: no-op.
+ * memory). No thread may be inside a call on q, or call it later: close q, join the threads that use
+ * it, then free. Returns 0 (NULL: no-op), or -EBUSY when a thread is still waiting inside a push or
+ * pop (or was woken by close and has not left yet); nothing is freed then.
  */
-SCTPIO_API void sctpio_queue_free(struct sctpio_queue *q);
+SCTPIO_API int sctpio_queue_free(struct sctpio_queue *q);
 
 /*
  * sctpio_queue_push - append item (any pointer, NULL included). When q is full, waits for room up to
