@@ -21,6 +21,7 @@
 #include "sctpio/msg.h"
 #include "sctpio/notify.h"
 #include "sctpio/options.h"
+#include "sctpio/auth.h"
 #include "sctpio/batch.h"
 #include "sctpio/dispatch.h"
 

@@ -30,6 +30,20 @@ void sctpio__unmap_v4(sctpio_addr *a);
 /* Unpack a kernel address list (sctp_getaddrs layout) into out[0..max); returns the count seen. */
 int sctpio__unpack_addrs(const void *buf, size_t len, size_t count, sctpio_addr *out, size_t max);
 
+/* ---- options: what options.c shares with the other option files (paths, tunables, auth, stats) ---- */
+
+/* get/set an option carried in struct sctp_assoc_value for assoc. Return 0 or -errno. */
+int sctpio__av_get(int fd, int name, sctp_assoc_t assoc, uint32_t *value);
+int sctpio__av_set(int fd, int name, sctp_assoc_t assoc, uint32_t value);
+
+/* A kernel sockaddr_storage (possibly an unaligned field of a packed struct) into *out, with an
+ * IPv4-mapped IPv6 address turned back into AF_INET. */
+void sctpio__addr_from_kernel(sctpio_addr *out, const void *kaddr);
+
+/* A caller's address (NULL or family 0: none, all zero) into a kernel sockaddr_storage at ss, which
+ * is zeroed first. Returns 0, or -EINVAL for an unknown family. */
+int sctpio__addr_to_kernel(void *ss, const sctpio_addr *a);
+
 /* Room for the ancillary data of one send (SNDINFO + PRINFO) and one receive (RCVINFO + NXTINFO). */
 #define SCTPIO__SND_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_sndinfo)) + CMSG_SPACE(sizeof(struct sctp_prinfo)))
 #define SCTPIO__RCV_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_rcvinfo)) + CMSG_SPACE(sizeof(struct sctp_nxtinfo)))

@@ -60,8 +60,8 @@ static int set_bool(int fd, int level, int name, int on)
 	return set_int(fd, level, name, on);
 }
 
-/* Options carried in struct sctp_assoc_value: the value comes back as the return value when it fits. */
-static int av_get(int fd, int name, sctp_assoc_t assoc, uint32_t *value)
+/* Options carried in struct sctp_assoc_value (shared with the other option files through internal.h). */
+int sctpio__av_get(int fd, int name, sctp_assoc_t assoc, uint32_t *value)
 {
 	struct sctp_assoc_value av = { .assoc_id = assoc };
 	int rc = sctpio_opt_get(fd, IPPROTO_SCTP, name, &av, sizeof(av));
@@ -71,7 +71,7 @@ static int av_get(int fd, int name, sctp_assoc_t assoc, uint32_t *value)
 	return 0;
 }
 
-static int av_set(int fd, int name, sctp_assoc_t assoc, uint32_t value)
+int sctpio__av_set(int fd, int name, sctp_assoc_t assoc, uint32_t value)
 {
 	struct sctp_assoc_value av = { .assoc_id = assoc, .assoc_value = value };
 	return sctpio_opt_set(fd, IPPROTO_SCTP, name, &av, sizeof(av));
@@ -79,8 +79,11 @@ static int av_set(int fd, int name, sctp_assoc_t assoc, uint32_t value)
 
 /* Copy a kernel address into a sctpio_addr, turning v4-mapped IPv6 back into plain IPv4 so that it
  * compares equal to what the caller parsed (a dual-stack socket reports IPv4 peers mapped). */
-static void addr_from_kernel(sctpio_addr *out, const struct sockaddr_storage *ss)
+void sctpio__addr_from_kernel(sctpio_addr *out, const void *kaddr)
 {
+	struct sockaddr_storage ssbuf, *ss = &ssbuf;
+
+	memcpy(ss, kaddr, sizeof(*ss)); /* the kernel's field may be unaligned (packed structs) */
 	memset(out, 0, sizeof(*out));
 	if (ss->ss_family == AF_INET) {
 		memcpy(&out->sin, ss, sizeof(out->sin));
@@ -99,7 +102,7 @@ static void addr_from_kernel(sctpio_addr *out, const struct sockaddr_storage *ss
 
 /* Copy a caller's address (NULL or family 0: none) into a kernel sockaddr_storage; -EINVAL for an
  * unknown family. The kernel structs are packed, so the copy goes through memcpy. */
-static int addr_to_kernel(void *ss, const sctpio_addr *a)
+int sctpio__addr_to_kernel(void *ss, const sctpio_addr *a)
 {
 	memset(ss, 0, sizeof(struct sockaddr_storage));
 	if (!a || a->sa.sa_family == 0)
@@ -337,7 +340,7 @@ int sctpio_opt_get_paddrparams(int fd, sctp_assoc_t assoc, struct sctpio_paddrpa
 	if (!p)
 		return -EINVAL;
 	memset(&k, 0, sizeof(k));
-	if ((rc = addr_to_kernel(&k.spp_address, &p->addr)) < 0)
+	if ((rc = sctpio__addr_to_kernel(&k.spp_address, &p->addr)) < 0)
 		return rc;
 	k.spp_assoc_id = assoc;
 	if ((rc = sctpio_opt_get(fd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &k, sizeof(k))) < 0)
@@ -349,13 +352,18 @@ int sctpio_opt_get_paddrparams(int fd, sctp_assoc_t assoc, struct sctpio_paddrpa
 	p->path_max_retrans = k.spp_pathmaxrxt;
 	p->path_mtu = k.spp_pathmtu;
 	p->sack_delay = k.spp_sackdelay;
-	p->flags = k.spp_flags & (SPP_HB | SPP_PMTUD | SPP_SACKDELAY);
+	p->flags = k.spp_flags & (SPP_HB | SPP_PMTUD | SPP_SACKDELAY | SPP_IPV6_FLOWLABEL | SPP_DSCP);
+	if (k.spp_flags & SPP_IPV6_FLOWLABEL)
+		p->ipv6_flowlabel = k.spp_ipv6_flowlabel & 0xfffff;
+	if (k.spp_flags & SPP_DSCP)
+		p->dscp = (uint8_t)(k.spp_dscp >> 2); /* the kernel keeps the TOS byte; sctpio speaks code points */
 	return 0;
 }
 
 int sctpio_opt_set_paddrparams(int fd, sctp_assoc_t assoc, const struct sctpio_paddrparams *p)
 {
-	const uint32_t known = SPP_HB | SPP_HB_DEMAND | SPP_PMTUD | SPP_SACKDELAY | SPP_HB_TIME_IS_ZERO;
+	const uint32_t known = SPP_HB | SPP_HB_DEMAND | SPP_PMTUD | SPP_SACKDELAY | SPP_HB_TIME_IS_ZERO |
+			       SPP_IPV6_FLOWLABEL | SPP_DSCP;
 	struct sctp_paddrparams k;
 	int rc;
 
@@ -371,6 +379,10 @@ int sctpio_opt_set_paddrparams(int fd, sctp_assoc_t assoc, const struct sctpio_p
 		return -EINVAL;
 	if (p->sack_delay > 500)
 		return -EINVAL;
+	/* A value without its flag would be ignored by the kernel, and one out of range silently masked. */
+	if ((p->ipv6_flowlabel && !(f & SPP_IPV6_FLOWLABEL)) || p->ipv6_flowlabel > 0xfffff ||
+	    (p->dscp && !(f & SPP_DSCP)) || p->dscp > 63)
+		return -EINVAL;
 	/* The kernel reads the interval only with SPP_HB_ENABLE and a fixed MTU only with
 	 * SPP_PMTUD_DISABLE; a caller who gives a value means it to take effect. */
 	if (p->hb_interval || (f & SPP_HB_TIME_IS_ZERO))
@@ -378,7 +390,7 @@ int sctpio_opt_set_paddrparams(int fd, sctp_assoc_t assoc, const struct sctpio_p
 	if (p->path_mtu)
 		f |= SPP_PMTUD_DISABLE;
 	memset(&k, 0, sizeof(k));
-	if ((rc = addr_to_kernel(&k.spp_address, &p->addr)) < 0)
+	if ((rc = sctpio__addr_to_kernel(&k.spp_address, &p->addr)) < 0)
 		return rc;
 	k.spp_assoc_id = assoc;
 	k.spp_hbinterval = p->hb_interval;
@@ -386,6 +398,9 @@ int sctpio_opt_set_paddrparams(int fd, sctp_assoc_t assoc, const struct sctpio_p
 	k.spp_pathmtu = p->path_mtu;
 	k.spp_sackdelay = p->sack_delay;
 	k.spp_flags = f;
+	k.spp_ipv6_flowlabel = p->ipv6_flowlabel;
+	k.spp_dscp = (uint8_t)(p->dscp << 2);
+	/* The whole struct, flow label and DSCP included: the kernel accepts those two flags only then. */
 	return sctpio_opt_set(fd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &k, sizeof(k));
 }
 
@@ -425,21 +440,18 @@ int sctpio_opt_set_default_sndinfo(int fd, sctp_assoc_t assoc, const struct sctp
 int sctpio_opt_get_maxseg(int fd, sctp_assoc_t assoc)
 {
 	uint32_t v;
-	int rc = av_get(fd, SCTP_MAXSEG, assoc, &v);
+	int rc = sctpio__av_get(fd, SCTP_MAXSEG, assoc, &v);
 	return rc < 0 ? rc : (v > INT_MAX ? INT_MAX : (int)v);
 }
 
 int sctpio_opt_set_maxseg(int fd, sctp_assoc_t assoc, uint32_t bytes)
 {
-	return av_set(fd, SCTP_MAXSEG, assoc, bytes);
+	return sctpio__av_set(fd, SCTP_MAXSEG, assoc, bytes);
 }
 
 static void paddrinfo_from_kernel(struct sctpio_paddrinfo *out, const struct sctp_paddrinfo *k)
 {
-	struct sockaddr_storage ss;
-
-	memcpy(&ss, &k->spinfo_address, sizeof(ss));
-	addr_from_kernel(&out->addr, &ss);
+	sctpio__addr_from_kernel(&out->addr, &k->spinfo_address);
 	out->state = k->spinfo_state;
 	out->cwnd = k->spinfo_cwnd;
 	out->srtt_ticks = k->spinfo_srtt;
@@ -479,7 +491,7 @@ int sctpio_opt_get_peer_addr_info(int fd, sctp_assoc_t assoc, const sctpio_addr 
 	if (!addr || !out || !sctpio_addr_len(addr))
 		return -EINVAL;
 	memset(&k, 0, sizeof(k));
-	if ((rc = addr_to_kernel(&k.spinfo_address, addr)) < 0)
+	if ((rc = sctpio__addr_to_kernel(&k.spinfo_address, addr)) < 0)
 		return rc;
 	k.spinfo_assoc_id = assoc;
 	if ((rc = sctpio_opt_get(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &k, sizeof(k))) < 0)
@@ -528,7 +540,7 @@ int sctpio_opt_get_assoc_ids(int fd, sctp_assoc_t *out, size_t max)
 int sctpio_opt_get_pr_supported(int fd, sctp_assoc_t assoc)
 {
 	uint32_t v;
-	int rc = av_get(fd, SCTP_PR_SUPPORTED, assoc, &v);
+	int rc = sctpio__av_get(fd, SCTP_PR_SUPPORTED, assoc, &v);
 	return rc < 0 ? rc : !!v;
 }
 
@@ -536,7 +548,7 @@ int sctpio_opt_set_pr_supported(int fd, sctp_assoc_t assoc, int on)
 {
 	if (on != 0 && on != 1)
 		return -EINVAL;
-	return av_set(fd, SCTP_PR_SUPPORTED, assoc, (uint32_t)on);
+	return sctpio__av_set(fd, SCTP_PR_SUPPORTED, assoc, (uint32_t)on);
 }
 
 /* sctpio numbers PR policies 0..3 as RFC 7496 does; the kernel keeps them in bits 4-5 of a flag word. */

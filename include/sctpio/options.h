@@ -155,6 +155,8 @@ enum sctpio_paddr_flags {
 	SCTPIO_PADDR_SACKDELAY_ON = SPP_SACKDELAY_ENABLE,
 	SCTPIO_PADDR_SACKDELAY_OFF = SPP_SACKDELAY_DISABLE,
 	SCTPIO_PADDR_HB_TIME_IS_ZERO = SPP_HB_TIME_IS_ZERO, /* set: make hb_interval exactly 0 */
+	SCTPIO_PADDR_FLOWLABEL = SPP_IPV6_FLOWLABEL,  /* ipv6_flowlabel is set (set) / was set (get) */
+	SCTPIO_PADDR_DSCP = SPP_DSCP,                 /* dscp is set (set) / was set (get) */
 };
 
 /*
@@ -165,6 +167,15 @@ enum sctpio_paddr_flags {
  * the interval without SPP_HB_ENABLE), and a non-zero path_mtu also turns discovery off (it ignores
  * the MTU otherwise). -EINVAL for: both ON and OFF of a pair, an unknown flag, hb_interval with
  * HB_OFF, path_mtu with PMTUD_ON or below 512, sack_delay above 500, addr of an unknown family.
+ *
+ * Flow label and DSCP: with SCTPIO_PADDR_FLOWLABEL the packets to that address (or every address
+ * of the association, or of future associations) carry ipv6_flowlabel in their IPv6 header; with
+ * SCTPIO_PADDR_DSCP they carry the code point dscp (0..63; 46 is EF) in the DS field of the IPv4
+ * TOS / IPv6 traffic class byte - sctpio shifts it, the kernel's spp_dscp is the whole byte. Once
+ * set they stay until set again (there is no "off"). Only an AF_INET6 socket sends a flow label: an
+ * AF_INET socket accepts the flag and ignores it (get then does not report it). get reports the
+ * flag and the value for what was set. -EINVAL for a flow label above 0xfffff, a dscp above 63, or
+ * a non-zero value without its flag.
  */
 struct sctpio_paddrparams {
 	sctpio_addr addr;          /* a peer address, or family 0: the association or endpoint */
@@ -173,6 +184,8 @@ struct sctpio_paddrparams {
 	uint32_t path_mtu;         /* bytes; set: 0 leaves it */
 	uint32_t sack_delay;       /* ms; set: 0 leaves it */
 	uint32_t flags;            /* enum sctpio_paddr_flags */
+	uint32_t ipv6_flowlabel;   /* with SCTPIO_PADDR_FLOWLABEL: IPv6 flow label, 20 bits */
+	uint8_t dscp;              /* with SCTPIO_PADDR_DSCP: DiffServ code point, 0..63 */
 };
 SCTPIO_API int sctpio_opt_get_paddrparams(int fd, sctp_assoc_t assoc, struct sctpio_paddrparams *p);
 SCTPIO_API int sctpio_opt_set_paddrparams(int fd, sctp_assoc_t assoc, const struct sctpio_paddrparams *p);
@@ -261,6 +274,232 @@ SCTPIO_API int sctpio_opt_set_pr_supported(int fd, sctp_assoc_t assoc, int on);
  */
 SCTPIO_API int sctpio_opt_get_default_prinfo(int fd, sctp_assoc_t assoc, int *policy, uint32_t *value);
 SCTPIO_API int sctpio_opt_set_default_prinfo(int fd, sctp_assoc_t assoc, int policy, uint32_t value);
+
+/* --- paths: primary, thresholds, potentially failed (RFC 7829), PLPMTUD (src/paths.c) ------------- */
+
+/*
+ * sctpio_opt_get_primary_addr - SCTP_PRIMARY_ADDR: the peer address assoc sends new data to (change
+ * it with sctpio_sock_set_primary). Writes *out (non-NULL). Returns 0, or -EINVAL when there is no
+ * such association (an unconnected one-to-one socket too).
+ */
+SCTPIO_API int sctpio_opt_get_primary_addr(int fd, sctp_assoc_t assoc, sctpio_addr *out);
+
+/*
+ * sctpio_opt_set_peer_primary_addr - SCTP_SET_PEER_PRIMARY_ADDR: ask the PEER, by an ASCONF Set
+ * Primary Address request (RFC 5061), to send to our local address `local` by default. It needs
+ * ASCONF negotiated on assoc: both endpoints set SCTP_AUTH_SUPPORTED and then SCTP_ASCONF_SUPPORTED
+ * (or the sysctls net.sctp.auth_enable and addip_enable) before the association starts - Linux
+ * turns ASCONF off for a peer without AUTH unless net.sctp.addip_noauth_enable is 1. Returns 0 once
+ * the request is queued; the peer's primary changes when it processes it, and it is told by an
+ * SCTP_PEER_ADDR_CHANGE with state SCTP_ADDR_MADE_PRIM. -EPERM without ASCONF, -EADDRNOTAVAIL when
+ * local is not one of the association's local addresses, -EINVAL for a NULL or unknown-family local.
+ */
+SCTPIO_API int sctpio_opt_set_peer_primary_addr(int fd, sctp_assoc_t assoc, const sctpio_addr *local);
+
+/* ps_threshold value that turns primary switchover off (the kernel's default, net.sctp.ps_retrans). */
+#define SCTPIO_PS_OFF 0xffff
+
+/* Flags of struct sctpio_paddrthlds. */
+enum sctpio_paddrthlds_flags {
+	SCTPIO_THLDS_PS = 1 << 0, /* ps_threshold is valid: set writes it, get found it (Linux 5.5+) */
+};
+
+/*
+ * Path failure thresholds (SCTP_PEER_ADDR_THLDS and SCTP_PEER_ADDR_THLDS_V2), for one peer address
+ * (addr) or with addr.sa.sa_family == 0 for every path of the association (or the endpoint's
+ * defaults). Counts are consecutive timeouts (T3-rtx or unanswered heartbeats) on a path:
+ *  - more than path_max_retrans: the path is INACTIVE (SCTP_ADDR_UNREACHABLE);
+ *  - more than pf_threshold: it is POTENTIALLY FAILED (RFC 7829; state SCTP_PF): new data and
+ *    retransmissions move to another active path at once, and the path is probed by heartbeats
+ *    every RTO until it answers (ACTIVE again) or reaches path_max_retrans. The Linux default 0 goes
+ *    PF at the first timeout; pf_threshold >= path_max_retrans turns PF off, and so does the sysctl
+ *    net.sctp.pf_enable = 0. With PF off, new data keeps going to a dead primary until it is INACTIVE.
+ *  - ps_threshold (RFC 7829 section 5, primary path switchover): on the primary path, this many
+ *    errors make another active path the primary for good; SCTPIO_PS_OFF never.
+ * set: path_max_retrans 0 leaves it unchanged; pf_threshold is always written (get first to change
+ * one field only); ps_threshold only with SCTPIO_THLDS_PS (through THLDS_V2; without the flag the
+ * older SCTP_PEER_ADDR_THLDS, which leaves switchover alone). -EINVAL for unknown flags, an unknown
+ * address family, or ps_threshold below pf_threshold (the kernel's rule); -ENOENT for an address that
+ * is not a peer address of assoc. get fills every field and sets SCTPIO_THLDS_PS when the kernel
+ * reported ps_threshold. Return 0 or -errno.
+ */
+struct sctpio_paddrthlds {
+	sctpio_addr addr;          /* a peer address, or family 0: every path / the endpoint */
+	uint16_t path_max_retrans; /* timeouts before INACTIVE; set: 0 leaves it */
+	uint16_t pf_threshold;     /* timeouts before POTENTIALLY FAILED */
+	uint16_t ps_threshold;     /* timeouts of the primary before switchover; with SCTPIO_THLDS_PS */
+	uint32_t flags;            /* enum sctpio_paddrthlds_flags */
+};
+SCTPIO_API int sctpio_opt_get_paddrthlds(int fd, sctp_assoc_t assoc, struct sctpio_paddrthlds *t);
+SCTPIO_API int sctpio_opt_set_paddrthlds(int fd, sctp_assoc_t assoc, const struct sctpio_paddrthlds *t);
+
+/* Who learns that a path is potentially failed (SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, Linux 5.5+). */
+enum sctpio_pf_expose {
+	SCTPIO_PF_EXPOSE_UNSET = 0,   /* the default (net.sctp.pf_expose): sctpio_opt_get_peer_addr_info
+				       * reports SCTP_PF, but no notification is sent */
+	SCTPIO_PF_EXPOSE_DISABLE = 1, /* hidden: no notification, and get_peer_addr_info of a PF path
+				       * gives -EACCES */
+	SCTPIO_PF_EXPOSE_ENABLE = 2,  /* reported: SCTP_PEER_ADDR_CHANGE with state
+				       * SCTP_ADDR_POTENTIALLY_FAILED, and SCTP_PF in get_peer_addr_info */
+};
+/* get returns enum sctpio_pf_expose for assoc (or the endpoint's default for future associations);
+ * set takes it (others: -EINVAL) and returns 0. */
+SCTPIO_API int sctpio_opt_get_pf_expose(int fd, sctp_assoc_t assoc);
+SCTPIO_API int sctpio_opt_set_pf_expose(int fd, sctp_assoc_t assoc, int how);
+
+/*
+ * SCTP_PLPMTUD_PROBE_INTERVAL (RFC 8899 packetization-layer path MTU discovery, Linux 5.13+): the
+ * milliseconds between probes on path peer (NULL: every path of assoc, or the endpoint's default).
+ * 0 turns PLPMTUD off (the default, net.sctp.plpmtud_probe_interval); otherwise the kernel requires
+ * at least 5000 (-EINVAL below). get returns the interval in ms; set returns 0.
+ */
+SCTPIO_API int sctpio_opt_get_plpmtud_probe_interval(int fd, sctp_assoc_t assoc, const sctpio_addr *peer);
+SCTPIO_API int sctpio_opt_set_plpmtud_probe_interval(int fd, sctp_assoc_t assoc, const sctpio_addr *peer,
+						     uint32_t ms);
+
+/* --- tunables and extensions (src/tunables.c) ------------------------------------------------------ */
+
+/*
+ * SCTP_DISABLE_FRAGMENTS, socket-wide: 1 makes sctpio_send refuse (-EMSGSIZE) a message larger than
+ * the association's fragmentation point (sctpio_status.frag_point) instead of splitting it into
+ * several DATA chunks. get returns 0 or 1; set takes 0 or 1 (else -EINVAL).
+ */
+SCTPIO_API int sctpio_opt_get_disable_fragments(int fd);
+SCTPIO_API int sctpio_opt_set_disable_fragments(int fd, int on);
+
+/*
+ * SCTP_DELAYED_SACK (alias SCTP_DELAYED_ACK_TIME): how assoc (or future associations) acknowledges
+ * what it receives. A SACK goes out after freq packets carrying data or delay_ms milliseconds,
+ * whichever comes first; freq 1 sends one for every such packet (delayed SACK off). Defaults:
+ * net.sctp.sack_timeout (200 ms) and 2. set: a 0 argument leaves that value unchanged; delay_ms
+ * above 500 is -EINVAL (the kernel's RFC 4960 limit). get writes both (non-NULL); while delayed SACK
+ * is off it reports delay 0 and freq 1, as the kernel does. Return 0 or -errno.
+ */
+SCTPIO_API int sctpio_opt_get_delayed_sack(int fd, sctp_assoc_t assoc, uint32_t *delay_ms, uint32_t *freq);
+SCTPIO_API int sctpio_opt_set_delayed_sack(int fd, sctp_assoc_t assoc, uint32_t delay_ms, uint32_t freq);
+
+/*
+ * SCTP_CONTEXT: a value of the receiver's own choosing that the kernel puts in sctpio_rcvinfo.context
+ * of every message received on assoc (on the endpoint: the default for future associations). It is
+ * never sent; it lets a one-to-many server tag its associations. get writes *context (non-NULL).
+ * Return 0 or -errno.
+ */
+SCTPIO_API int sctpio_opt_get_context(int fd, sctp_assoc_t assoc, uint32_t *context);
+SCTPIO_API int sctpio_opt_set_context(int fd, sctp_assoc_t assoc, uint32_t context);
+
+/*
+ * SCTP_MAX_BURST: at most this many packets go out at once on assoc when the congestion window
+ * allows more (0: no limit). Default net.sctp.max_burst (4). get returns it; set returns 0.
+ */
+SCTPIO_API int sctpio_opt_get_max_burst(int fd, sctp_assoc_t assoc);
+SCTPIO_API int sctpio_opt_set_max_burst(int fd, sctp_assoc_t assoc, uint32_t packets);
+
+/*
+ * SCTP_REUSE_PORT (RFC 6458 8.1.27; not SO_REUSEPORT, see sctpio_opt_set_reuseport): one-to-one
+ * sockets only (one-to-many: -EOPNOTSUPP), set before bind. Sockets that all set it may bind the same
+ * address and port, as long as none of them listens; without it the second bind gives -EADDRINUSE.
+ * After bind the kernel refuses it with EFAULT, which sctpio reports as -EINVAL (its buffer is
+ * fine). get returns 0 or 1; set takes 0 or 1.
+ */
+SCTPIO_API int sctpio_opt_get_sctp_reuse_port(int fd);
+SCTPIO_API int sctpio_opt_set_sctp_reuse_port(int fd, int on);
+
+/*
+ * SCTP_I_WANT_MAPPED_V4_ADDR, on AF_INET6 sockets: 1 makes the kernel write IPv4 peers as v4-mapped
+ * IPv6 (::ffff:a.b.c.d) in recvmsg's msg_name and in its address lists; 0 (what sctpio_sock_open
+ * sets) as plain AF_INET. sctpio's own functions report AF_INET either way; this matters to code that
+ * calls recvmsg(2) itself. An AF_INET socket keeps the value and ignores it. get returns 0 or 1.
+ */
+SCTPIO_API int sctpio_opt_get_mapped_v4(int fd);
+SCTPIO_API int sctpio_opt_set_mapped_v4(int fd, int on);
+
+/*
+ * sctpio_opt_get_event - SCTP_EVENT get: 1 when notifications of type (SCTP_ASSOC_CHANGE ...
+ * SCTP_SEND_FAILED_EVENT) are on for assoc (or the endpoint), 0 when off. Turn them on and off with
+ * sctpio_sock_subscribe (sctpio/notify.h). An unknown type: -EINVAL.
+ */
+SCTPIO_API int sctpio_opt_get_event(int fd, sctp_assoc_t assoc, uint16_t type);
+
+/*
+ * Extensions negotiated in INIT/INIT-ACK. Each set takes 0 or 1 for the endpoint (assoc
+ * SCTP_FUTURE_ASSOC, or a one-to-one socket) and applies to associations set up AFTER it; get on an
+ * association returns whether the PEER offered the extension too (the extension is used only then),
+ * on the endpoint what was set. Return 0/1 (get), 0 (set) or -errno.
+ *  - SCTP_ECN_SUPPORTED: explicit congestion notification; default net.sctp.ecn_enable (1).
+ *  - SCTP_ASCONF_SUPPORTED: dynamic address reconfiguration (RFC 5061: adding and removing
+ *    addresses of a live association, sctpio_opt_set_peer_primary_addr); default
+ *    net.sctp.addip_enable (0). Linux negotiates it only with SCTP-AUTH (sctpio/auth.h): set
+ *    AUTH_SUPPORTED on both sides first, then this (it then adds ASCONF and ASCONF-ACK to the chunks
+ *    that must be authenticated), unless net.sctp.addip_noauth_enable is 1.
+ *  - SCTP_INTERLEAVING_SUPPORTED: I-DATA (RFC 8260), which lets the pieces of messages on different
+ *    streams interleave, so that a large message on one stream does not hold back the others (the
+ *    sender needs a scheduler that switches streams, SCTPIO_SCHED_RR or PRIO, for that to happen).
+ *    The kernel refuses set (-EPERM) unless BOTH the sysctl net.sctp.intl_enable is 1 (per network
+ *    namespace, default 0) AND fragment interleave is on (sctpio_opt_set_fragment_interleave(fd, 2))
+ *    first. A receiver with I-DATA gets pieces of messages of several streams mixed: each piece's
+ *    sctpio_rcvinfo.stream says which message it belongs to, SCTPIO_MSG_MORE that more follow.
+ */
+SCTPIO_API int sctpio_opt_get_ecn_supported(int fd, sctp_assoc_t assoc);
+SCTPIO_API int sctpio_opt_set_ecn_supported(int fd, sctp_assoc_t assoc, int on);
+SCTPIO_API int sctpio_opt_get_asconf_supported(int fd, sctp_assoc_t assoc);
+SCTPIO_API int sctpio_opt_set_asconf_supported(int fd, sctp_assoc_t assoc, int on);
+SCTPIO_API int sctpio_opt_get_interleaving_supported(int fd, sctp_assoc_t assoc);
+SCTPIO_API int sctpio_opt_set_interleaving_supported(int fd, sctp_assoc_t assoc, int on);
+
+/*
+ * SCTP_AUTO_ASCONF: 1 makes a socket bound to the wildcard address (INADDR_ANY / in6addr_any)
+ * announce the host's own address changes to its peers by ASCONF (where ASCONF was negotiated).
+ * Default net.sctp.default_auto_asconf (0). set 1 on a socket not bound to the wildcard (unbound
+ * included): -EINVAL. get returns 0 or 1.
+ */
+SCTPIO_API int sctpio_opt_get_auto_asconf(int fd);
+SCTPIO_API int sctpio_opt_set_auto_asconf(int fd, int on);
+
+/* --- statistics and PR-SCTP status (src/stats.c) --------------------------------------------------- */
+
+/*
+ * SCTP_GET_ASSOC_STATS: counters of association assoc since it started (each call restarts only the
+ * max_rto observation). Chunk counts are DATA chunks (a message larger than the fragmentation point
+ * is several), retransmissions included in the *_out ones. max_rto_ticks is the highest RTO of any
+ * path since the previous call, in kernel ticks (jiffies) like sctpio_paddrinfo.srtt_ticks, and
+ * max_rto_addr that path (family 0 when no RTO was computed). Returns 0, or -EINVAL when there is no
+ * such association (an unconnected socket too); *out is written whole.
+ */
+struct sctpio_assoc_stats {
+	sctpio_addr max_rto_addr;
+	uint64_t max_rto_ticks;
+	uint64_t sacks_in, sacks_out;         /* SACK chunks received / sent */
+	uint64_t packets_in, packets_out;     /* SCTP packets */
+	uint64_t rtx_chunks;                  /* DATA chunks retransmitted */
+	uint64_t out_of_seq_tsns;             /* DATA received with a TSN beyond the next expected */
+	uint64_t dup_chunks_in;               /* duplicate DATA received */
+	uint64_t gap_acks_in;                 /* SACKs received that reported gaps */
+	uint64_t unordered_in, unordered_out; /* unordered DATA chunks */
+	uint64_t ordered_in, ordered_out;     /* ordered DATA chunks */
+	uint64_t ctrl_in, ctrl_out;           /* control chunks */
+};
+SCTPIO_API int sctpio_opt_get_assoc_stats(int fd, sctp_assoc_t assoc, struct sctpio_assoc_stats *out);
+
+/* For sctpio_opt_get_pr_*_status: the sum over every PR-SCTP policy. */
+#define SCTPIO_PR_ALL 4
+
+/* Messages (not chunks) of one PR-SCTP policy that the sender gave up (RFC 7496). */
+struct sctpio_pr_status {
+	uint64_t abandoned_unsent; /* expired or pruned before they were ever transmitted */
+	uint64_t abandoned_sent;   /* transmitted at least once, then given up (FORWARD-TSN) */
+};
+
+/*
+ * sctpio_opt_get_pr_assoc_status / sctpio_opt_get_pr_stream_status - SCTP_PR_ASSOC_STATUS and
+ * SCTP_PR_STREAM_STATUS: what the sending side of assoc abandoned under policy (SCTPIO_PR_TTL,
+ * SCTPIO_PR_RTX, SCTPIO_PR_PRIO, or SCTPIO_PR_ALL for their sum), for the whole association or for one
+ * outbound stream. An abandoned message's data never reaches the peer. The counts only grow. Returns
+ * 0 with *out written, or -EINVAL (policy SCTPIO_PR_NONE or out of range, NULL out, no such
+ * association, stream not below the outbound stream count).
+ */
+SCTPIO_API int sctpio_opt_get_pr_assoc_status(int fd, sctp_assoc_t assoc, int policy, struct sctpio_pr_status *out);
+SCTPIO_API int sctpio_opt_get_pr_stream_status(int fd, sctp_assoc_t assoc, uint16_t stream, int policy,
+					       struct sctpio_pr_status *out);
 
 /* --- SCTP over UDP (RFC 6951) ---------------------------------------------------------------------- */
 
