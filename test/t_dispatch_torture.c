@@ -161,13 +161,19 @@ static uint32_t rnd_want(uint64_t *s)
 
 static void pool_cb(struct sctpio_pool *pool, int fd, uint32_t ready, void *data);
 
-/* Register f (caller holds f->op, f is not registered). */
-static void ctl_add(struct fdst *f, uint32_t want)
+/* Register f (caller holds f->op, f is not registered). from_inside: a callback or holder, which may
+ * still run after the round's end began a shutdown or free: add then returns -ECANCELED. */
+static void ctl_add(struct fdst *f, uint32_t want, int from_inside)
 {
 	struct rec *r = new_rec(f);
 	int rc = W.model == POOL ? sctpio_pool_add(W.pool, f->fd, want, pool_cb, r)
 				 : sctpio_poller_add(W.poller, f->fd, want, r);
-	EXPECT_RC(rc, "add", 0);
+	if (from_inside && atomic_load(&W.stop_ctl))
+		EXPECT_RC(rc, "add from inside, during shutdown", 0, -ECANCELED);
+	else
+		EXPECT_RC(rc, "add", 0);
+	if (rc < 0)
+		return;
 	f->registered = 1;
 	f->want = want;
 	f->cur = r;
@@ -280,7 +286,7 @@ static void self_ops(struct rec *r, uint64_t *s)
 		f->changed_ns = now_ns();
 		atomic_fetch_add(&W.self_removes, 1);
 		if (chance(s, 70)) {
-			ctl_add(f, rnd_want(s)); /* at once, while this callback or hold still runs */
+			ctl_add(f, rnd_want(s), 1); /* at once, while this callback or hold still runs */
 			atomic_fetch_add(&W.readds, 1);
 		}
 	} else {
@@ -363,7 +369,7 @@ static void *control_main(void *arg)
 		}
 		pthread_mutex_lock(&f->op);
 		if (!f->registered)
-			ctl_add(f, rnd_want(&s));
+			ctl_add(f, rnd_want(&s), 0);
 		else if (what < 85)
 			ctl_modify(f, rnd_want(&s)); /* the heavy part: modify while events are in flight */
 		else
@@ -512,7 +518,7 @@ static void round_dispatch(enum model m, uint64_t *s, double seconds)
 		if (chance(s, 50) && write(W.f[i].fd, &one, sizeof(one)) != sizeof(one))
 			TFAIL("write: %s", strerror(errno));
 		pthread_mutex_lock(&W.f[i].op);
-		ctl_add(&W.f[i], SCTPIO_READY_IN);
+		ctl_add(&W.f[i], SCTPIO_READY_IN, 0);
 		pthread_mutex_unlock(&W.f[i].op);
 	}
 	for (unsigned i = 0; m == POLLER && i < nwork; i++)
