@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "internal.h"
@@ -25,6 +26,7 @@
 struct slot {
 	struct sctpio_rcvinfo info; /* received: decoded metadata; recvmmsg writes the sender into info.from */
 	sctpio_addr to;             /* queued: the destination, copied so the caller's may change */
+	uint16_t sflags;            /* queued: its SCTPIO_* send flags */
 	union {
 		struct cmsghdr align; /* CMSG_FIRSTHDR needs a cmsghdr-aligned buffer */
 		char buf[CTRL_SPACE];
@@ -36,7 +38,12 @@ struct sctpio_batch {
 	size_t nslots, cap;
 	size_t count;         /* slots filled by the last receive */
 	size_t head, queued;  /* the send queue: slots head, head+1, ... (mod nslots) */
-	int err;              /* a receive error held back because slots were filled before it */
+	size_t sendall;       /* how many queued messages carry SCTPIO_SENDALL */
+	/* A receive error held back because slots were filled before it, and the socket it belongs
+	 * to: its descriptor and, because a number is reused once closed, its inode. */
+	int err, err_fd;
+	dev_t err_dev;
+	ino_t err_ino;
 	struct mmsghdr *hdr;
 	struct iovec *iov;
 	struct slot *slot;
@@ -113,13 +120,34 @@ int sctpio_batch_reset(struct sctpio_batch *b)
 		return -EINVAL;
 	if ((rc = enter(b)) < 0)
 		return rc;
-	b->count = b->head = b->queued = 0;
+	b->count = b->head = b->queued = b->sendall = 0;
 	b->err = 0;
 	leave(b);
 	return 0;
 }
 
 /* --- receiving ------------------------------------------------------------------------------------ */
+
+/* 1 when fd is the socket the held error came from (the same open socket, maybe by a dup). */
+static int held_for(const struct sctpio_batch *b, int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_dev == b->err_dev && st.st_ino == b->err_ino;
+}
+
+/* Keep err for fd's socket. A descriptor that no longer exists has no one to tell. */
+static void hold(struct sctpio_batch *b, int fd, int err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return;
+	b->err = err;
+	b->err_fd = fd;
+	b->err_dev = st.st_dev;
+	b->err_ino = st.st_ino;
+}
 
 static int64_t now_ms(void)
 {
@@ -157,6 +185,7 @@ static size_t recv_decode(struct sctpio_batch *b, size_t from, size_t n, int *eo
 		/* A shorter (or no) address leaves old bytes behind: clear them so `from` is exact. */
 		if (mh->msg_namelen < sizeof(ri->from))
 			memset((char *)&ri->from + mh->msg_namelen, 0, sizeof(ri->from) - mh->msg_namelen);
+		sctpio__unmap_v4(&ri->from); /* as sctpio_recv */
 		if (b->hdr[i].msg_len == 0 && !(ri->flags & SCTPIO_MSG_NOTIFICATION)) {
 			ri->flags &= ~(uint32_t)SCTPIO_MSG_MORE;
 			*eof = 1;
@@ -177,9 +206,14 @@ static int recv_locked(struct sctpio_batch *b, int fd, size_t min, int timeout_m
 	b->count = 0;
 	b->head = 0;
 	if (b->err) {
-		rc = b->err;
-		b->err = 0;
-		return rc;
+		if (held_for(b, fd)) {
+			rc = b->err;
+			b->err = 0;
+			return rc;
+		}
+		/* Another socket's: it stays for that socket, unless that one is closed. */
+		if (!held_for(b, b->err_fd))
+			b->err = 0;
 	}
 	for (;;) {
 		recv_prepare(b, got);
@@ -190,7 +224,9 @@ static int recv_locked(struct sctpio_batch *b, int fd, size_t min, int timeout_m
 		if (r > 0) {
 			got = recv_decode(b, got, (size_t)r, &eof);
 			b->count = got;
-			if (eof || got == b->nslots || got >= min)
+			/* While another socket's error is held there is no room for a second: read no
+			 * more once slots are filled (an error would come only from a read). */
+			if (eof || got == b->nslots || got >= min || b->err)
 				break;
 		} else if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 			rc = sctpio__err();
@@ -228,7 +264,7 @@ fail:
 	 * not an error of the socket: nothing to keep). */
 	if (got) {
 		if (rc != -EINTR)
-			b->err = rc;
+			hold(b, fd, rc);
 		return (int)got;
 	}
 	return rc;
@@ -283,6 +319,9 @@ int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t len, const
 		return rc;
 	if (len > b->cap)
 		return -EMSGSIZE;
+	/* Linux takes SCTP_EOF only on an empty message, and one slot is one sendmmsg entry. */
+	if (info && (info->flags & SCTPIO_EOF) && len)
+		return -EINVAL;
 	if ((rc = enter(b)) < 0)
 		return rc;
 	if (b->queued == b->nslots) {
@@ -307,6 +346,9 @@ int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t len, const
 	}
 	mh->msg_controllen = sctpio__sndinfo_cmsg(info, b->slot[i].ctrl.buf);
 	mh->msg_flags = 0;
+	b->slot[i].sflags = info ? info->flags : 0;
+	if (b->slot[i].sflags & SCTPIO_SENDALL)
+		b->sendall++;
 	b->queued++;
 	rc = (int)i;
 out:
@@ -314,9 +356,43 @@ out:
 	return rc;
 }
 
+/* The first n queued messages leave the queue. */
+static void dequeue(struct sctpio_batch *b, size_t n)
+{
+	for (size_t k = 0; k < n && b->sendall; k++)
+		if (b->slot[(b->head + k) % b->nslots].sflags & SCTPIO_SENDALL)
+			b->sendall--;
+	b->head = (b->head + n) % b->nslots;
+	b->queued -= n;
+}
+
+/*
+ * How many queued messages may go on fd: all, except that a one-to-one socket stops before the
+ * first SCTPIO_SENDALL message, which Linux would send as an ordinary one (sctpio_send refuses it
+ * there; so does this, at the head of the queue). Or -errno from asking the socket's style, which
+ * is asked only while such a message is queued.
+ */
+static int sendable(const struct sctpio_batch *b, int fd, size_t *n)
+{
+	*n = b->queued;
+	if (!b->sendall)
+		return 0;
+	int style = sctpio_sock_style(fd);
+	if (style < 0)
+		return style;
+	if (style == SCTPIO_ONE_TO_ONE)
+		for (size_t k = 0; k < b->queued; k++)
+			if (b->slot[(b->head + k) % b->nslots].sflags & SCTPIO_SENDALL) {
+				*n = k;
+				break;
+			}
+	return 0;
+}
+
 int sctpio_batch_send(struct sctpio_batch *b, int fd)
 {
 	int rc, total = 0;
+	size_t left;
 
 	if (!b)
 		return -EINVAL;
@@ -324,10 +400,13 @@ int sctpio_batch_send(struct sctpio_batch *b, int fd)
 		return -EBADF;
 	if ((rc = enter(b)) < 0)
 		return rc;
-	rc = 0;
-	while (b->queued) {
+	if ((rc = sendable(b, fd, &left)) < 0)
+		goto out;
+	if (b->queued && !left)
+		rc = -EINVAL;
+	while (left) {
 		/* The queue may wrap round the ring: send the part up to the end, then the rest. */
-		size_t run = b->nslots - b->head < b->queued ? b->nslots - b->head : b->queued;
+		size_t run = b->nslots - b->head < left ? b->nslots - b->head : left;
 		int r = sendmmsg(fd, b->hdr + b->head, (unsigned)run, MSG_NOSIGNAL);
 		if (r < 0) {
 			/* Nothing of this run went. Report it only when nothing went at all: sendmmsg
@@ -338,8 +417,8 @@ int sctpio_batch_send(struct sctpio_batch *b, int fd)
 			break;
 		}
 		/* Exactly r went; the next one to go is the first of the rest. */
-		b->head = (b->head + (size_t)r) % b->nslots;
-		b->queued -= (size_t)r;
+		dequeue(b, (size_t)r);
+		left -= (size_t)r;
 		total += r;
 		if ((size_t)r < run)
 			break;
@@ -347,6 +426,7 @@ int sctpio_batch_send(struct sctpio_batch *b, int fd)
 	/* An empty queue restarts at slot 0, so slot numbers stay predictable. */
 	if (!b->queued)
 		b->head = 0;
+out:
 	leave(b);
 	return total ? total : rc;
 }
@@ -368,8 +448,8 @@ int sctpio_batch_drop(struct sctpio_batch *b)
 		rc = -ENOENT;
 	} else {
 		rc = (int)b->head;
-		b->head = (b->head + 1) % b->nslots;
-		if (!--b->queued)
+		dequeue(b, 1);
+		if (!b->queued)
 			b->head = 0;
 	}
 	leave(b);

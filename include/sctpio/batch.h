@@ -29,6 +29,15 @@
  * A container is either receiving or sending: sctpio_batch_add discards received messages, and
  * sctpio_batch_recv refuses (-ENOTEMPTY) while messages are queued, so none is lost by mistake.
  *
+ * One container for many sockets: a container may receive from one socket, then another (sctpperf
+ * shares one per thread). An error that comes after slots were filled belongs to the socket it came
+ * from: the container keeps it with that socket's identity (descriptor and inode) and reports it on
+ * the next sctpio_batch_recv on that same socket, never on another; a receive on another socket
+ * leaves it kept. It is forgotten when its socket is closed (even if the number is reused) and by
+ * sctpio_batch_reset. A container keeps one such error at a time: while it keeps one, a receive on
+ * any other socket reads only once (it returns what that read got, fewer than min perhaps, without
+ * waiting), so that it meets no error it could not keep; an error there is left in that socket.
+ *
  * Backends: recvmmsg/sendmmsg only. io_uring is deliberately not used in this version; one code path
  * keeps the "never lost, never twice" guarantee easy to check.
  *
@@ -84,10 +93,13 @@ SCTPIO_API int sctpio_batch_reset(struct sctpio_batch *b);
  * peer shut down, and it is always the last slot. The socket may be blocking or not: sctpio waits with
  * poll(2) and takes only what is already there.
  * Returns the count (>= 1), or -errno: -EAGAIN (nothing arrived in time, or nothing was waiting with
- * timeout 0), -EINVAL (b NULL, min out of range, timeout_ms below -1), -EBADF, -ENOTEMPTY (messages are queued for sending), -EBUSY
- * (in use by another thread), -EINTR (a signal came while waiting), or the socket's error. An error
- * that comes after some slots were filled is returned by the next call instead, so those slots are
- * not lost.
+ * timeout 0), -EINVAL (b NULL, min out of range, timeout_ms below -1), -EBADF, -ENOTEMPTY (messages
+ * are queued for sending), -EBUSY (in use by another thread), -EINTR (a signal came while waiting),
+ * or the socket's error. An error that comes after some slots were filled is returned by the next
+ * call on the same socket instead (see "One container for many sockets" above), so those slots are
+ * not lost. Linux's recvmmsg reports a pending socket error before any queued message, so after a
+ * peer's ABORT a one-to-one socket reads -ECONNRESET first and the messages that came before it
+ * (and the COMM_LOST) after.
  */
 SCTPIO_API int sctpio_batch_recv(struct sctpio_batch *b, int fd, size_t min, int timeout_ms);
 
@@ -114,7 +126,11 @@ SCTPIO_API const struct sctpio_rcvinfo *sctpio_batch_info(const struct sctpio_ba
  * the last sctpio_batch_recv received. Returns the slot index it used, or -errno: -EINVAL (b NULL, data NULL
  * with len > 0, or info not valid as for sctpio_send), -EMSGSIZE (len above the slot capacity),
  * -ENOBUFS (every slot holds a queued message: send first), -EBUSY (in use by another thread).
- * The stream number is checked by the kernel when the message is sent.
+ * The stream number is checked by the kernel when the message is sent. Send flags differ from
+ * sctpio_send where one slot cannot do what sctpio_send does in two calls or by asking the socket:
+ * SCTPIO_EOF only on an empty message (queue the data, then an empty message with SCTPIO_EOF; with
+ * len > 0: -EINVAL); SCTPIO_EOF and SCTPIO_ABORT on a one-to-one socket are refused by the kernel at
+ * send time (-EINVAL, as below).
  */
 SCTPIO_API int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t len,
 				const struct sctpio_sndinfo *info);
@@ -123,9 +139,12 @@ SCTPIO_API int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t
  * sctpio_batch_send - send the queued messages on fd with one sendmmsg (two when the queue wraps
  * round the ring), oldest first. Returns how many the kernel took (0 when none was queued); those
  * leave the queue and the rest stay, in order. When none went: -errno, and the first queued message
- * stays queued: -EAGAIN (non-blocking socket full), -EINVAL (b NULL, or the kernel refuses that
- * message: a stream beyond the count, say), -EPIPE and the like when the association is gone, -EBUSY
- * (in use by another thread). MSG_NOSIGNAL is used: no SIGPIPE.
+ * stays queued: -EAGAIN (non-blocking socket full), -EINVAL (b NULL, or that message is refused: a
+ * stream beyond the count, say, or SCTPIO_SENDALL on a one-to-one socket, which Linux would send as
+ * an ordinary message: a send stops before such a message and refuses it once it is first),
+ * -ESHUTDOWN (the association is shutting down), -EPIPE and the like when the association is gone,
+ * -EBUSY (in use by another thread). MSG_NOSIGNAL is used: no SIGPIPE. While a SCTPIO_SENDALL
+ * message is queued, each send asks the socket's style (one getsockopt).
  */
 SCTPIO_API int sctpio_batch_send(struct sctpio_batch *b, int fd);
 
