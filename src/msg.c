@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -18,6 +19,9 @@ int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len)
 		return len ? 0 : -EINVAL;
 	if ((si->flags & ~known) || si->pr_policy > SCTPIO_PR_PRIO)
 		return -EINVAL;
+	/* A shutdown and an abort at once mean nothing the kernel could do. */
+	if ((si->flags & SCTPIO_EOF) && (si->flags & SCTPIO_ABORT))
+		return -EINVAL;
 	/* An empty message is meaningful only as a shutdown or an abort without a reason. */
 	if (len == 0 && !(si->flags & (SCTPIO_EOF | SCTPIO_ABORT)))
 		return -EINVAL;
@@ -25,6 +29,11 @@ int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len)
 		return -EINVAL;
 	if ((si->flags & SCTPIO_ADDR_OVER) && !si->to)
 		return -EINVAL;
+	/* A longer reason than one IP packet carries: Linux takes up to 65,524 bytes (then -ENOMEM),
+	 * but an ABORT that does not fit in one packet is dropped on the way, and the peer never
+	 * learns of the abort. */
+	if ((si->flags & SCTPIO_ABORT) && len > SCTPIO_ABORT_REASON_MAX)
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -116,9 +125,94 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 	}
 }
 
-ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
+static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
 {
 	char cbuf[SCTPIO__SND_CMSG_SPACE];
+	struct msghdr mh = {
+		.msg_name = info && info->to ? (void *)info->to : NULL,
+		.msg_namelen = info && info->to ? sctpio_addr_len(info->to) : 0,
+		.msg_iov = (struct iovec *)iov,
+		.msg_iovlen = (size_t)iovcnt,
+		.msg_control = cbuf,
+		.msg_controllen = sctpio__sndinfo_cmsg(info, cbuf),
+	};
+	if (!mh.msg_controllen)
+		mh.msg_control = NULL;
+	ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	return n < 0 ? sctpio__err() : n;
+}
+
+/* 0 when the association a message with info goes to is established, else -EINVAL (none, or not up
+ * yet) or the -errno of the query. One-to-one: the socket's association. */
+static int assoc_established(int fd, int style, const struct sctpio_sndinfo *info)
+{
+	struct sctp_status st = { .sstat_assoc_id = info->assoc_id };
+	socklen_t l;
+
+	if (style == SCTPIO_ONE_TO_ONE) {
+		st.sstat_assoc_id = 0;
+	} else if (info->to) {
+		/* The kernel picks the association by address when one is given: ask it the same way. */
+		struct sctp_paddrinfo pi = { .spinfo_assoc_id = info->assoc_id };
+		memcpy(&pi.spinfo_address, info->to, sctpio_addr_len(info->to));
+		l = sizeof(pi);
+		if (getsockopt(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &l) < 0)
+			return errno == EINVAL || errno == ENOENT ? -EINVAL : sctpio__err();
+		st.sstat_assoc_id = pi.spinfo_assoc_id;
+	}
+	l = sizeof(st);
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_STATUS, &st, &l) < 0)
+		return errno == EINVAL || errno == ENOTCONN ? -EINVAL : sctpio__err();
+	return st.sstat_state == SCTP_ESTABLISHED ? 0 : -EINVAL;
+}
+
+/*
+ * The flags Linux handles differently by style or not at all, made to do what msg.h says. Linux
+ * ignores SCTP_SENDALL on one-to-one sockets (one ordinary message goes), refuses SCTP_ABORT and
+ * SCTP_EOF there, and takes SCTP_EOF only on an empty message. Each costs a system call or two, paid
+ * only by the messages that carry these flags.
+ */
+static ssize_t sendv_special(int fd, const struct iovec *iov, int iovcnt, size_t len,
+			     const struct sctpio_sndinfo *info)
+{
+	int style = sctpio_sock_style(fd), rc;
+
+	if (style < 0)
+		return style;
+	if (style == SCTPIO_ONE_TO_ONE) {
+		if (info->flags & SCTPIO_SENDALL)
+			return -EINVAL;
+		if (info->flags & SCTPIO_ABORT)
+			return -EOPNOTSUPP;
+	}
+	if (!(info->flags & SCTPIO_EOF) || (style == SCTPIO_ONE_TO_MANY && len == 0))
+		return sendv_raw(fd, iov, iovcnt, info);
+	/* SCTPIO_EOF with data (or on one-to-one): the message, then the shutdown. A shutdown of an
+	 * association that is not up yet deletes it with the message, so that case is refused before
+	 * anything goes (SENDALL reaches only established associations anyway). */
+	if (len && !(info->flags & SCTPIO_SENDALL) && (rc = assoc_established(fd, style, info)) < 0)
+		return rc;
+	ssize_t n = 0;
+	if (len) {
+		struct sctpio_sndinfo data = *info;
+		data.flags &= (uint16_t)~SCTPIO_EOF;
+		if ((n = sendv_raw(fd, iov, iovcnt, &data)) < 0)
+			return n;
+	}
+	if (style == SCTPIO_ONE_TO_ONE) {
+		rc = shutdown(fd, SHUT_WR) < 0 ? sctpio__err() : 0;
+	} else {
+		struct sctpio_sndinfo eof = *info;
+		eof.pr_policy = SCTPIO_PR_NONE;
+		rc = (int)sendv_raw(fd, NULL, 0, &eof);
+	}
+	/* Once the message went, its length is the answer: it must not be sent again. The shutdown
+	 * fails only when the association is gone already, which its notifications tell. */
+	return len ? n : rc;
+}
+
+ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
+{
 	size_t len = 0;
 	int rc;
 
@@ -133,18 +227,9 @@ ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, const struct s
 	}
 	if ((rc = sctpio__sndinfo_valid(info, len)) < 0)
 		return rc;
-	struct msghdr mh = {
-		.msg_name = info && info->to ? (void *)info->to : NULL,
-		.msg_namelen = info && info->to ? sctpio_addr_len(info->to) : 0,
-		.msg_iov = (struct iovec *)iov,
-		.msg_iovlen = (size_t)iovcnt,
-		.msg_control = cbuf,
-		.msg_controllen = sctpio__sndinfo_cmsg(info, cbuf),
-	};
-	if (!mh.msg_controllen)
-		mh.msg_control = NULL;
-	ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	return n < 0 ? sctpio__err() : n;
+	if (info && (info->flags & (SCTPIO_EOF | SCTPIO_ABORT | SCTPIO_SENDALL)))
+		return sendv_special(fd, iov, iovcnt, len, info);
+	return sendv_raw(fd, iov, iovcnt, info);
 }
 
 ssize_t sctpio_send(int fd, const void *buf, size_t len, const struct sctpio_sndinfo *info)
@@ -188,21 +273,60 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 	return n;
 }
 
+/*
+ * 1 when the next item on fd may go on the message described by msg: a piece of the same kind
+ * (notification or data) and, for data with RCVINFO, of the same association, stream and sequence
+ * number. 0 when it cannot: the message was cut (an abort, an aborted partial delivery, the end of
+ * the stream) and what comes next must not be appended. Or -errno. The look is a MSG_PEEK of one
+ * byte, so nothing is taken from the socket.
+ */
+static int continues(int fd, const struct sctpio_rcvinfo *msg)
+{
+	char cbuf[SCTPIO__RCV_CMSG_SPACE];
+	struct sctpio_rcvinfo next;
+	char dummy;
+	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+
+	ssize_t n = recvmsg(fd, &mh, MSG_PEEK);
+	if (n < 0)
+		return sctpio__err();
+	/* Nothing at all is the end of the stream (SCTP has no empty messages): nothing more of this
+	 * one will come. */
+	if (n == 0)
+		return 0;
+	sctpio__rcvinfo_parse(&mh, &next);
+	if ((next.flags ^ msg->flags) & SCTPIO_MSG_NOTIFICATION)
+		return 0;
+	if ((next.flags & msg->flags & SCTPIO_MSG_HAS_INFO) &&
+	    (next.assoc_id != msg->assoc_id || next.stream != msg->stream || next.ssn != msg->ssn ||
+	     ((next.flags ^ msg->flags) & SCTPIO_MSG_UNORDERED)))
+		return 0;
+	return 1;
+}
+
 int sctpio_recv_append(int fd, void *buf, size_t cap, size_t *len, struct sctpio_rcvinfo *info)
 {
 	struct sctpio_rcvinfo piece;
+	int rc;
 
 	if (!buf || !len || !info || *len > cap)
 		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
 	if (*len == cap)
 		return -EMSGSIZE;
+	/* Inside a message, look before reading: a notification or another message must never be
+	 * glued onto this one's bytes (the kernel ends a cut message with no MSG_EOR, then delivers
+	 * the COMM_LOST or PARTIAL_DELIVERY_EVENT that says why). */
+	if (*len && (rc = continues(fd, info)) <= 0)
+		return rc < 0 ? rc : -EPIPE;
 	ssize_t n = sctpio_recv(fd, (char *)buf + *len, cap - *len, &piece);
 	if (n < 0)
 		return (int)n;
 	if (n == 0) {
-		/* End of stream: complete when between messages, a cut message (-EPIPE) inside one. */
-		if (*len)
-			return -EPIPE;
+		/* End of stream between messages: complete, with length 0. (Inside one, continues()
+		 * said -EPIPE already.) */
 		*info = piece;
 		return 1;
 	}

@@ -276,6 +276,8 @@ int sctpio_sock_abort(int fd, sctp_assoc_t assoc_id, const void *reason, size_t 
 		return -EOPNOTSUPP;
 	if (len && !reason)
 		return -EINVAL;
+	if (len > SCTPIO_ABORT_REASON_MAX)
+		return -EMSGSIZE;
 	ssize_t rc = sctpio_send(fd, len ? reason : NULL, len, &si);
 	return rc < 0 ? (int)rc : 0;
 }

@@ -25,14 +25,45 @@
 extern "C" {
 #endif
 
-/* Flags of struct sctpio_sndinfo. */
+/*
+ * Flags of struct sctpio_sndinfo.
+ *
+ * SCTPIO_EOF: the message (if len > 0) is sent, then the association's graceful shutdown starts: the
+ * peer reads everything sent before it, then the end. Either style; on a one-to-one socket it is
+ * shutdown(SHUT_WR), as sctpio_sock_shutdown. Linux takes SCTP_EOF only on an empty message, so with
+ * data sctpio makes two calls (the message, then the EOF) and returns the message's length once it
+ * went. A shutdown before the association is up would delete it with the message, so EOF with data
+ * on an association not established yet (or none at that address) is refused: -EINVAL, nothing sent.
+ * With SCTPIO_SENDALL it goes to every established association. Not with SCTPIO_ABORT (-EINVAL).
+ *
+ * SCTPIO_ABORT: the association ends at once; the data, at most SCTPIO_ABORT_REASON_MAX bytes (else
+ * -EMSGSIZE, nothing sent), is the reason the peer reads in its COMM_LOST. One-to-many only:
+ * -EOPNOTSUPP on a one-to-one socket (see sctpio_sock_abort).
+ *
+ * SCTPIO_SENDALL: one copy of the message to every established association of a one-to-many socket.
+ * A one-to-one socket refuses it (-EINVAL, nothing sent): Linux would ignore the flag and send one
+ * ordinary message.
+ *
+ * These three cost sctpio one getsockopt (the socket's style), and EOF with data one or two more
+ * (the association's state); other messages pay nothing.
+ */
 enum sctpio_send_flags {
 	SCTPIO_UNORDERED = 1 << 0, /* deliver without regard to stream order (SCTP_UNORDERED) */
-	SCTPIO_EOF = 1 << 1,       /* start a graceful shutdown after this message (SCTP_EOF) */
-	SCTPIO_ABORT = 1 << 2,     /* abort the association; the data is the abort reason (SCTP_ABORT) */
+	SCTPIO_EOF = 1 << 1,       /* send this message (if any), then start a graceful shutdown */
+	SCTPIO_ABORT = 1 << 2,     /* one-to-many: abort the association; the data is the reason */
 	SCTPIO_SENDALL = 1 << 3,   /* one-to-many: send to every association (SCTP_SENDALL) */
 	SCTPIO_ADDR_OVER = 1 << 4, /* send to sndinfo.to rather than the primary path (SCTP_ADDR_OVER) */
 };
+
+/*
+ * The longest abort reason, in bytes: an ABORT must fit in one IP packet, and an IPv4 packet holds
+ * 65,535 bytes: 20 of IP header, 12 of SCTP common header, 4 of chunk header, 4 of error cause
+ * header, and the reason padded to a multiple of 4. Linux takes reasons up to 65,524 bytes and
+ * -ENOMEM beyond, but one longer than this never reaches the peer (measured on loopback, 6.1: 65,492
+ * arrives over IPv4 and 65,493 does not; IPv6 carries up to 65,512). sctpio refuses longer reasons
+ * with -EMSGSIZE, sending nothing.
+ */
+#define SCTPIO_ABORT_REASON_MAX 65492
 
 /* PR-SCTP policies (RFC 3758 / RFC 7496) for struct sctpio_sndinfo.pr_policy. */
 enum sctpio_pr_policy {
@@ -87,9 +118,12 @@ struct sctpio_rcvinfo {
  * sctpio_send - send one message (len > 0) with info; NULL info attaches no send info, so the
  * socket's SCTP_DEFAULT_SNDINFO applies (stream 0, PPID 0 unless set). One SCTP message is one call:
  * the kernel either takes it all or nothing. Returns len, or -errno: -EINVAL (NULL buf, len 0 without
- * SCTPIO_EOF/SCTPIO_ABORT, stream beyond the negotiated count), -EMSGSIZE (larger than the socket can
- * ever send), -EAGAIN (non-blocking and the send buffer is full: nothing was sent), -EPIPE/-ENOTCONN
- * after the association ended.
+ * SCTPIO_EOF/SCTPIO_ABORT, stream beyond the negotiated count, and the flag cases above),
+ * -EMSGSIZE (larger than the socket can ever send; an abort reason above SCTPIO_ABORT_REASON_MAX),
+ * -EOPNOTSUPP (SCTPIO_ABORT on a one-to-one socket), -EAGAIN (non-blocking and the send buffer is
+ * full: nothing was sent), -ESHUTDOWN (a graceful shutdown of that association has begun on this
+ * side — sctpio_sock_shutdown or SCTPIO_EOF — and not finished: nothing more can be sent on it),
+ * -EPIPE/-ENOTCONN after the association ended.
  *
  * On a one-to-many socket every association draws on the socket's one send buffer (Linux's default
  * net.sctp.sndbuf_policy = 0): a peer that stops reading fills it, and then sends to every other
@@ -114,12 +148,26 @@ SCTPIO_API ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvi
 /*
  * sctpio_recv_append - receive the next piece of a message and append it at buf + *len (cap is the
  * whole buffer's size), for callers that want whole messages up to a size they choose.
- * Returns 1 when the message is complete (buf[0..*len) holds it, info describes it), 0 when a piece
- * arrived but more follows (call again; keep buf, *len and info), or -errno: -EAGAIN with nothing
- * new (keep state, wait, call again), -EMSGSIZE when the buffer is full and the message goes on
- * (buf holds the first *len bytes; grow the buffer, keep *len, and call again — nothing is lost).
+ * Returns 1 when the message is complete (buf[0..*len) holds it, info describes it; a notification
+ * is a message too, with SCTPIO_MSG_NOTIFICATION; *len 0 at the end of a one-to-one stream), 0 when
+ * a piece arrived but more follows (call again; keep buf, *len and info), or -errno: -EAGAIN with
+ * nothing new (keep state, wait, call again), -EMSGSIZE when the buffer is full and the message goes
+ * on (buf holds the first *len bytes; grow the buffer, keep *len, and call again — nothing is lost),
+ * -EINVAL (NULL buf, len or info, *len > cap), -EBADF, or the socket's error (e.g. -ECONNRESET; inside
+ * a message, the message is cut as below).
+ *
+ * A cut message: when the rest of a message will never come (the peer aborted, a partial delivery
+ * was aborted, a one-to-one stream ended), the call returns -EPIPE, and goes on returning it: buf[0..
+ * *len) and info stay as they were (SCTPIO_MSG_MORE still set), so the part that came is there, and
+ * nothing else was appended or taken from the socket. Start the next call with *len = 0, as for a
+ * new message: it returns what cut this one — the PARTIAL_DELIVERY_EVENT and COMM_LOST association
+ * change (when subscribed), another message, or the end of the stream. To tell, each call inside a
+ * message first peeks at the next item (one recvmsg with MSG_PEEK: a system call more per piece
+ * after the first, none for a message that comes whole). Pieces continue a message when they are of
+ * the same kind and, with RCVINFO, of the same association, stream and stream sequence number.
  * Start each message with *len = 0. The kernel does not interleave other messages between pieces
- * unless SCTP_FRAGMENT_INTERLEAVE is raised above 0 (sctpio leaves it at 0).
+ * unless SCTP_FRAGMENT_INTERLEAVE is raised above 0 (sctpio leaves it at 0); with it raised, a piece
+ * of another message reads as a cut (-EPIPE) rather than being appended.
  */
 SCTPIO_API int sctpio_recv_append(int fd, void *buf, size_t cap, size_t *len, struct sctpio_rcvinfo *info);
 

@@ -120,16 +120,20 @@ SCTPIO_API int sctpio_sock_peeloff(int fd, sctp_assoc_t assoc_id, unsigned flags
 /*
  * sctpio_sock_shutdown - graceful end. One-to-one: shutdown(SHUT_WR); the peer reads end of stream
  * after the data already sent. One-to-many: sends SCTP_EOF to association assoc_id.
- * Returns 0 or -errno.
+ * Returns 0 or -errno. Until the shutdown completes (all data sent and acknowledged, then the
+ * SHUTDOWN exchange), a send on that association returns -ESHUTDOWN; after it, -EPIPE.
  */
 SCTPIO_API int sctpio_sock_shutdown(int fd, sctp_assoc_t assoc_id);
 
 /*
  * sctpio_sock_abort - abort association assoc_id of a one-to-many socket at once, sending an ABORT
- * whose user-initiated-abort cause carries reason (len bytes, may be 0). The peer gets an
- * SCTP_COMM_LOST association change with the reason. Returns 0 or -errno; -EOPNOTSUPP on a
- * one-to-one socket, where Linux offers no abort with a reason: set SO_LINGER to {1, 0}
- * (sctpio_opt_set_linger) and close the socket to abort it without one.
+ * whose user-initiated-abort cause carries reason (len bytes, may be 0; at most
+ * SCTPIO_ABORT_REASON_MAX, 65,492, so that the ABORT fits in one IP packet: see sctpio/msg.h). The
+ * peer gets an SCTP_COMM_LOST association change with the reason. Returns 0 or -errno: -EINVAL
+ * (reason NULL with len > 0), -EMSGSIZE (len above SCTPIO_ABORT_REASON_MAX: nothing is sent, the
+ * association goes on), -EOPNOTSUPP on a one-to-one socket, where Linux offers no abort with a
+ * reason: set SO_LINGER to {1, 0} (sctpio_opt_set_linger) and close the socket to abort it without
+ * one.
  */
 SCTPIO_API int sctpio_sock_abort(int fd, sctp_assoc_t assoc_id, const void *reason, size_t len);
 
