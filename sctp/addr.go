@@ -54,8 +54,25 @@ func (a *Addr) String() string {
 	return b.String()
 }
 
-// ResolveAddr parses "host:port" or "host1/host2/...:port" (hosts are IP literals or names, IPv6
-// in brackets) for network "sctp", "sctp4" or "sctp6". An empty host means every local address.
+// ResolveAddr parses "host:port" or "host1/host2/...:port" for network "sctp", "sctp4" or "sctp6".
+// The port is 0 to 65535 in decimal digits. An empty host part (":5000") means every local address;
+// in a list every entry must be there ("127.0.0.1/:80" is an error).
+//
+// Each host follows one grammar, the same as the C library's sctpio_addr_parse (sctpio/addr.h), and
+// test/addr_cases.txt holds both to it:
+//   - IPv4: exactly four decimal parts of 0 to 255 with no leading zeros, as net/netip reads them.
+//     The other forms inet_aton takes ("127.1", "1.2.3" as 1.2.0.3, "0x7f.1", "010.0.0.1") are errors.
+//   - IPv6: in brackets here ("[::1]:5000"), since the colon also ends the host; any RFC 4291 text
+//     net/netip reads, with an optional zone after '%' that must name an existing interface
+//     ("[fe80::1%eth0]") or be a decimal interface index ("[fe80::1%2]"), at most 15 bytes.
+//     Brackets hold IPv6 only: "[1.2.3.4]" is an error.
+//   - A name: labels of 1 to 63 letters, digits, '-' and '_', not beginning or ending with '-',
+//     joined by '.', 253 bytes at most (one final '.' allowed), whose last label is not a number
+//     (all digits, or "0x" and hex digits). Only a name is looked up, with net.DefaultResolver
+//     (the first address found; "sctp4" and "sctp6" ask for that family only).
+//
+// Anything else is an error without any lookup: in particular, text that looks numeric (only digits
+// and dots, or a number as its last label, or a colon) never goes to DNS.
 func ResolveAddr(network, address string) (*Addr, error) {
 	return resolveAddr(context.Background(), network, address)
 }
@@ -71,9 +88,13 @@ func resolveAddr(ctx context.Context, network, address string) (*Addr, error) {
 	a := &Addr{Port: port}
 	for _, h := range hosts {
 		if h == "" {
-			continue
+			continue // the wildcard: the only host, splitHostsPort saw to it
 		}
-		if ip, err := netip.ParseAddr(h); err == nil {
+		ip, name, err := parseHost(h)
+		if err != nil {
+			return nil, &net.AddrError{Err: err.Error(), Addr: h}
+		}
+		if !name {
 			a.IPs = append(a.IPs, ip)
 			continue
 		}
@@ -99,27 +120,130 @@ func ipNetwork(network string) string {
 	return "ip"
 }
 
-// splitHostsPort splits "h1/h2:port"; brackets protect IPv6 colons.
+// splitHostsPort splits "h1/h2:port" and checks every host against the grammar of ResolveAddr (a
+// name is not looked up); brackets protect IPv6 colons and are removed. An empty host part gives
+// one empty host, the wildcard.
 func splitHostsPort(s string) ([]string, int, error) {
 	i := strings.LastIndexByte(s, ':')
 	if i < 0 {
 		return nil, 0, errors.New("missing port")
 	}
-	port, err := strconv.Atoi(s[i+1:])
-	if err != nil || port < 0 || port > 65535 {
+	digits := s[i+1:]
+	if digits == "" || len(digits) > 5 || strings.Trim(digits, "0123456789") != "" {
 		return nil, 0, errors.New("invalid port")
+	}
+	port, err := strconv.Atoi(digits)
+	if err != nil || port > 65535 {
+		return nil, 0, errors.New("invalid port")
+	}
+	if i == 0 {
+		return []string{""}, port, nil
 	}
 	var hosts []string
 	for _, h := range strings.Split(s[:i], "/") {
-		if strings.HasPrefix(h, "[") {
-			if !strings.HasSuffix(h, "]") {
+		switch {
+		case h == "":
+			return nil, 0, errors.New("empty host in list")
+		case strings.HasPrefix(h, "["):
+			if len(h) < 3 || !strings.HasSuffix(h, "]") {
 				return nil, 0, errors.New("missing ']'")
 			}
-			h = h[1 : len(h)-1]
+		case strings.Contains(h, ":"):
+			return nil, 0, errors.New("IPv6 address without brackets")
 		}
-		hosts = append(hosts, h)
+		if _, _, err := parseHost(h); err != nil {
+			return nil, 0, err
+		}
+		hosts = append(hosts, strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"))
 	}
 	return hosts, port, nil
+}
+
+// parseHost reads one host by the grammar of ResolveAddr (brackets allowed, around IPv6 only): an
+// address literal, or name true for a host name to look up, or an error. Pure Go, as the C
+// sctpio__host_parse that it mirrors rule for rule.
+func parseHost(h string) (ip netip.Addr, name bool, err error) {
+	if h == "" || len(h) > 255 {
+		return netip.Addr{}, false, errors.New("invalid host")
+	}
+	if h[0] == '[' {
+		if len(h) < 3 || h[len(h)-1] != ']' || !strings.Contains(h, ":") {
+			return netip.Addr{}, false, errors.New("brackets hold an IPv6 address only")
+		}
+		ip, err := parseV6(h[1 : len(h)-1])
+		return ip, false, err
+	}
+	if strings.Contains(h, ":") {
+		ip, err := parseV6(h)
+		return ip, false, err
+	}
+	if ip, err := netip.ParseAddr(h); err == nil && ip.Is4() {
+		return ip, false, nil
+	}
+	if !validName(h) {
+		return netip.Addr{}, false, errors.New("not an IP address or host name")
+	}
+	return netip.Addr{}, true, nil
+}
+
+// parseV6 reads an IPv6 literal with an optional zone, which must name an interface or be a number.
+func parseV6(s string) (netip.Addr, error) {
+	ip, err := netip.ParseAddr(s)
+	if err != nil || !ip.Is6() {
+		return netip.Addr{}, errors.New("invalid IPv6 address")
+	}
+	if z := ip.Zone(); z != "" {
+		if _, ok := zoneIndex(z); !ok {
+			return netip.Addr{}, errors.New("IPv6 zone is not an interface name or index")
+		}
+	}
+	return ip, nil
+}
+
+// zoneIndex is the interface index of zone: the interface of that name, else the zone as a decimal
+// number. ok is false for anything else, and for more than 15 bytes.
+func zoneIndex(zone string) (uint32, bool) {
+	if zone == "" || len(zone) > 15 {
+		return 0, false
+	}
+	if ifi, err := net.InterfaceByName(zone); err == nil {
+		return uint32(ifi.Index), true
+	}
+	if strings.Trim(zone, "0123456789") != "" {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(zone, 10, 32)
+	return uint32(v), err == nil
+}
+
+// validName reports whether s is a host name by the grammar of ResolveAddr.
+func validName(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	labels := strings.Split(s, ".")
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return !numericLabel(labels[len(labels)-1])
+}
+
+// numericLabel reports whether a label reads as a number to inet_aton or a URL parser: decimal
+// digits, or "0x" and hex digits (none included).
+func numericLabel(l string) bool {
+	if len(l) >= 2 && l[0] == '0' && (l[1] == 'x' || l[1] == 'X') {
+		return strings.Trim(l[2:], "0123456789abcdefABCDEF") == ""
+	}
+	return l != "" && strings.Trim(l, "0123456789") == ""
 }
 
 // familyFlags maps a network name to sctpio_sock_open flags.
@@ -173,8 +297,10 @@ func putAddr(dst *C.sctpio_addr, ap netip.AddrPort) {
 	v6 := ip.As16()
 	copy(b[8:24], v6[:])
 	if z := ip.Zone(); z != "" {
-		if ifi, err := net.InterfaceByName(z); err == nil {
-			binary.NativeEndian.PutUint32(b[24:], uint32(ifi.Index))
+		// A zone that names no interface now (it did when parsed, or came in an Addr built by
+		// hand) leaves the scope 0.
+		if index, ok := zoneIndex(z); ok {
+			binary.NativeEndian.PutUint32(b[24:], index)
 		}
 	}
 }

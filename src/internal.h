@@ -24,6 +24,10 @@ static inline int sctpio__err(void)
  */
 int sctpio__pack_addrs(const sctpio_addr *addrs, size_t n, void **out);
 
+/* One host text by addr.h's grammar, without resolving names: 0 for an address literal (*out filled,
+ * port 0), 1 for a host name (to be resolved), -EINVAL for anything else ("" included). */
+int sctpio__host_parse(const char *host, sctpio_addr *out);
+
 /* Turn an IPv4-mapped IPv6 address (::ffff:a.b.c.d) into plain AF_INET, in place. */
 void sctpio__unmap_v4(sctpio_addr *a);
 
