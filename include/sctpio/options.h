@@ -437,7 +437,9 @@ SCTPIO_API int sctpio_opt_get_event(int fd, sctp_assoc_t assoc, uint16_t type);
  *    The kernel refuses set (-EPERM) unless BOTH the sysctl net.sctp.intl_enable is 1 (per network
  *    namespace, default 0) AND fragment interleave is on (sctpio_opt_set_fragment_interleave(fd, 2))
  *    first. A receiver with I-DATA gets pieces of messages of several streams mixed: each piece's
- *    sctpio_rcvinfo.stream says which message it belongs to, SCTPIO_MSG_MORE that more follow.
+ *    sctpio_rcvinfo.stream says which message it belongs to, SCTPIO_MSG_MORE that more follow. Take
+ *    the PPID from a message's first piece: under I-DATA, Linux 6.1 reports other values (the
+ *    fragment's sequence number) in the ppid of the pieces after it.
  */
 SCTPIO_API int sctpio_opt_get_ecn_supported(int fd, sctp_assoc_t assoc);
 SCTPIO_API int sctpio_opt_set_ecn_supported(int fd, sctp_assoc_t assoc, int on);
@@ -486,14 +488,15 @@ SCTPIO_API int sctpio_opt_get_assoc_stats(int fd, sctp_assoc_t assoc, struct sct
 /* Messages (not chunks) of one PR-SCTP policy that the sender gave up (RFC 7496). */
 struct sctpio_pr_status {
 	uint64_t abandoned_unsent; /* expired or pruned before they were ever transmitted */
-	uint64_t abandoned_sent;   /* transmitted at least once, then given up (FORWARD-TSN) */
+	uint64_t abandoned_sent;   /* transmitted at least once, then given up (FORWARD-TSN): the peer
+				    * may have received it anyway, its acknowledgement not yet back */
 };
 
 /*
  * sctpio_opt_get_pr_assoc_status / sctpio_opt_get_pr_stream_status - SCTP_PR_ASSOC_STATUS and
  * SCTP_PR_STREAM_STATUS: what the sending side of assoc abandoned under policy (SCTPIO_PR_TTL,
  * SCTPIO_PR_RTX, SCTPIO_PR_PRIO, or SCTPIO_PR_ALL for their sum), for the whole association or for one
- * outbound stream. An abandoned message's data never reaches the peer. The counts only grow. Returns
+ * outbound stream. The counts only grow. Returns
  * 0 with *out written, or -EINVAL (policy SCTPIO_PR_NONE or out of range, NULL out, no such
  * association, stream not below the outbound stream count).
  */
