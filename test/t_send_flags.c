@@ -9,7 +9,11 @@
  *  - SCTPIO_SENDALL reaches every association of a one-to-many socket, and is refused on a one-to-one
  *    socket (-EINVAL, nothing sent); SCTPIO_ABORT through sctpio_send on one-to-one: -EOPNOTSUPP;
  *  - sctpio_sock_abort with a reason of SCTPIO_ABORT_REASON_MAX bytes reaches the peer whole over
- *    IPv4; one byte more returns -EMSGSIZE and nothing is sent (the association still works).
+ *    IPv4; one byte more returns -EMSGSIZE and nothing is sent (the association still works);
+ *  - SCTPIO_EOF with SCTPIO_ABORT: -EINVAL;
+ *  - batches (batch.h): SCTPIO_EOF with data refused at add; a one-to-one send stops before a
+ *    SCTPIO_SENDALL message and refuses it at the head (-EINVAL, drop it and the rest go); on
+ *    one-to-many a queued SCTPIO_SENDALL message reaches every association.
  */
 #include "test.h"
 
@@ -300,12 +304,91 @@ static void abort_reason(void)
 	m2m_close(&p);
 }
 
+static void flag_pairs(void)
+{
+	sctpio_addr a;
+	int fd = test_server(SCTPIO_ONE_TO_MANY, &a);
+	struct sctpio_sndinfo si = { .flags = SCTPIO_EOF | SCTPIO_ABORT, .assoc_id = 1 };
+
+	CHECK_EQ(sctpio_send(fd, NULL, 0, &si), -EINVAL);
+	CHECK_EQ(sctpio_send(fd, "x", 1, &si), -EINVAL);
+	OK(sctpio_sock_close(fd));
+}
+
+/* The data messages on fd through b are want[0..n), in order (notifications are passed over). */
+static void batch_expect(struct sctpio_batch *b, int fd, const char *const *want, size_t n)
+{
+	size_t k = 0, len;
+
+	while (k < n) {
+		int got = sctpio_batch_recv(b, fd, 1, 10000);
+		CHECK(got >= 1);
+		for (int i = 0; i < got; i++) {
+			const void *d = sctpio_batch_data(b, (size_t)i, &len);
+			if (sctpio_batch_info(b, (size_t)i)->flags & SCTPIO_MSG_NOTIFICATION)
+				continue;
+			CHECK(k < n);
+			CHECK_EQ(len, strlen(want[k]));
+			CHECK(memcmp(d, want[k], len) == 0);
+			k++;
+		}
+	}
+}
+
+static void batch_flags(void)
+{
+	struct sctpio_batch *b, *rb;
+	struct sctpio_notification n;
+
+	printf("batches\n");
+	OK(sctpio_batch_new(&b, 8, 64));
+	OK(sctpio_batch_new(&rb, 8, 256));
+	struct sctpio_sndinfo eof = { .flags = SCTPIO_EOF }, all = { .flags = SCTPIO_SENDALL };
+	CHECK_EQ(sctpio_batch_add(b, "x", 1, &eof), -EINVAL);
+	CHECK_EQ(sctpio_batch_pending(b), 0);
+
+	/* One-to-one: "one" goes, "all" is refused at the head, dropped, then "three" goes. */
+	int srv, cli, acc = o2o_open(&srv, &cli);
+	CHECK_EQ(OK(sctpio_batch_add(b, "one", 3, NULL)), 0);
+	CHECK_EQ(OK(sctpio_batch_add(b, "all", 3, &all)), 1);
+	CHECK_EQ(OK(sctpio_batch_add(b, "three", 5, NULL)), 2);
+	CHECK_EQ(sctpio_batch_send(b, cli), 1);
+	CHECK_EQ(sctpio_batch_pending(b), 2);
+	CHECK_EQ(sctpio_batch_send(b, cli), -EINVAL);
+	CHECK_EQ(sctpio_batch_pending(b), 2);
+	CHECK_EQ(sctpio_batch_drop(b), 1);
+	CHECK_EQ(sctpio_batch_send(b, cli), 1);
+	CHECK_EQ(sctpio_batch_pending(b), 0);
+	const char *const sent[] = { "one", "three" };
+	batch_expect(rb, acc, sent, 2);
+	OK(sctpio_sock_close(acc));
+	OK(sctpio_sock_close(cli));
+	OK(sctpio_sock_close(srv));
+
+	/* One-to-many: a queued SENDALL message reaches both associations. */
+	struct m2m p;
+	m2m_open(&p);
+	int cli2 = OK(sctpio_sock_client(SCTPIO_ONE_TO_MANY, &p.addr, 1, NULL, 0, 0, NULL));
+	expect_note(cli2, SCTP_ASSOC_CHANGE, SCTP_COMM_UP, &n);
+	expect_note(p.srv, SCTP_ASSOC_CHANGE, SCTP_COMM_UP, &n);
+	OK(sctpio_batch_add(b, "to all", 6, &all));
+	CHECK_EQ(sctpio_batch_send(b, p.srv), 1);
+	expect_data(p.cli, "to all");
+	expect_data(cli2, "to all");
+	OK(sctpio_sock_close(cli2));
+	m2m_close(&p);
+	sctpio_batch_free(b);
+	sctpio_batch_free(rb);
+}
+
 int main(void)
 {
+	flag_pairs();
 	eof_with_data();
 	send_after_shutdown();
 	sendall();
 	abort_reason();
+	batch_flags();
 	printf("ok\n");
 	return 0;
 }
