@@ -6,7 +6,9 @@
  *    association: -EINVAL and nothing sent (t_send_eof_setup: an association not up yet);
  *  - a send after this side's own shutdown began (data still unsent, so it stays begun): -ESHUTDOWN,
  *    or -EAGAIN first while the send buffer is full;
- *  - SCTPIO_SENDALL reaches every association of a one-to-many socket, and is refused on a one-to-one
+ *  - after a shutdown completed, a send returns -EPIPE;
+ *  - SCTPIO_SENDALL (with SCTPIO_EOF and data too) reaches every association of a one-to-many
+ *    socket, and is refused on a one-to-one
  *    socket (-EINVAL, nothing sent); SCTPIO_ABORT through sctpio_send on one-to-one: -EOPNOTSUPP;
  *  - sctpio_sock_abort with a reason of SCTPIO_ABORT_REASON_MAX bytes reaches the peer whole over
  *    IPv4; one byte more returns -EMSGSIZE and nothing is sent (the association still works);
@@ -126,6 +128,9 @@ static void eof_with_data(void)
 	expect_note(p.srv, SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_COMP, &n);
 	expect_note(p.cli, SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_COMP, &n);
 	CHECK_EQ(n.assoc_id, p.ca);
+	/* Once the shutdown completed, the association is gone (socket.h). */
+	struct sctpio_sndinfo gone = { .assoc_id = p.ca };
+	CHECK_EQ(sctpio_send(p.cli, "x", 1, &gone), -EPIPE);
 	/* By address instead of id, on a new association once it is up. */
 	sctp_assoc_t id2;
 	OK(sctpio_sock_connect(p.cli, &p.addr, 1, &id2));
@@ -148,6 +153,8 @@ static void eof_with_data(void)
 	expect_data(acc, "bye");
 	expect_note(acc, SCTP_SHUTDOWN_EVENT, -1, &n);
 	expect_eof(acc);
+	expect_note(cli, SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_COMP, &n);
+	CHECK_EQ(sctpio_send(cli, "x", 1, NULL), -EPIPE);
 	OK(sctpio_sock_close(acc));
 	OK(sctpio_sock_close(cli));
 	/* Empty, SCTPIO_EOF alone: the shutdown, like sctpio_sock_shutdown. */
@@ -258,6 +265,13 @@ static void sendall(void)
 	CHECK_EQ(sctpio_send(p.srv, "all", 3, &si), 3);
 	expect_data(p.cli, "all");
 	expect_data(cli2, "all");
+	/* With SCTPIO_EOF and data: the message to every association, then every one shuts down. */
+	si.flags = SCTPIO_SENDALL | SCTPIO_EOF;
+	CHECK_EQ(sctpio_send(p.srv, "bye all", 7, &si), 7);
+	expect_data(p.cli, "bye all");
+	expect_note(p.cli, SCTP_SHUTDOWN_EVENT, -1, &n);
+	expect_data(cli2, "bye all");
+	expect_note(cli2, SCTP_SHUTDOWN_EVENT, -1, &n);
 	OK(sctpio_sock_close(cli2));
 	m2m_close(&p);
 
