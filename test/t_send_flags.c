@@ -8,8 +8,8 @@
  *    or -EAGAIN first while the send buffer is full;
  *  - after a shutdown completed, a send returns -EPIPE;
  *  - SCTPIO_SENDALL (with SCTPIO_EOF and data too) reaches every association of a one-to-many
- *    socket, and is refused on a one-to-one
- *    socket (-EINVAL, nothing sent); SCTPIO_ABORT through sctpio_send on one-to-one: -EOPNOTSUPP;
+ *    socket, and is refused on a one-to-one socket (-EINVAL, nothing sent); SCTPIO_ABORT through
+ *    sctpio_send on one-to-one: -EOPNOTSUPP;
  *  - sctpio_sock_abort with a reason of SCTPIO_ABORT_REASON_MAX bytes reaches the peer whole over
  *    IPv4; one byte more returns -EMSGSIZE and nothing is sent (the association still works);
  *  - SCTPIO_EOF with SCTPIO_ABORT: -EINVAL;

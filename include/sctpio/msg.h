@@ -122,8 +122,9 @@ struct sctpio_rcvinfo {
  * -EMSGSIZE (larger than the socket can ever send; an abort reason above SCTPIO_ABORT_REASON_MAX),
  * -EOPNOTSUPP (SCTPIO_ABORT on a one-to-one socket), -EAGAIN (non-blocking and the send buffer is
  * full: nothing was sent), -ESHUTDOWN (a graceful shutdown of that association has begun on this
- * side — sctpio_sock_shutdown or SCTPIO_EOF — and not finished: nothing more can be sent on it),
- * -EPIPE/-ENOTCONN after the association ended.
+ * side — sctpio_sock_shutdown or SCTPIO_EOF — and not finished: nothing more can be sent on it;
+ * while the send buffer is full a non-blocking socket reads -EAGAIN first), -EPIPE/-ENOTCONN after
+ * the association ended.
  *
  * On a one-to-many socket every association draws on the socket's one send buffer (Linux's default
  * net.sctp.sndbuf_policy = 0): a peer that stops reading fills it, and then sends to every other

@@ -121,7 +121,8 @@ SCTPIO_API int sctpio_sock_peeloff(int fd, sctp_assoc_t assoc_id, unsigned flags
  * sctpio_sock_shutdown - graceful end. One-to-one: shutdown(SHUT_WR); the peer reads end of stream
  * after the data already sent. One-to-many: sends SCTP_EOF to association assoc_id.
  * Returns 0 or -errno. Until the shutdown completes (all data sent and acknowledged, then the
- * SHUTDOWN exchange), a send on that association returns -ESHUTDOWN; after it, -EPIPE.
+ * SHUTDOWN exchange), a send on that association returns -ESHUTDOWN (-EAGAIN first while the send
+ * buffer is full); after it, -EPIPE.
  */
 SCTPIO_API int sctpio_sock_shutdown(int fd, sctp_assoc_t assoc_id);
 
