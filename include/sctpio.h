@@ -12,10 +12,7 @@
 #ifndef SCTPIO_H
 #define SCTPIO_H
 
-#define SCTPIO_VERSION_MAJOR 0
-#define SCTPIO_VERSION_MINOR 1
-#define SCTPIO_VERSION_PATCH 0
-
+#include "sctpio/version.h"
 #include "sctpio/addr.h"
 #include "sctpio/socket.h"
 #include "sctpio/msg.h"
