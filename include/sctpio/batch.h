@@ -15,7 +15,10 @@
  * Partial messages: a message longer than a slot arrives in several slots, in order; every piece but
  * the last has SCTPIO_MSG_MORE set, so the caller joins them. A message may begin in one batch and go
  * on in the next. With SCTP_FRAGMENT_INTERLEAVE at 0 (sctpio's default) the kernel delivers the pieces
- * of one message one after another, with nothing in between.
+ * of one message one after another, with nothing in between — unless the message is cut (the peer
+ * aborted, a partial delivery was aborted): then its last piece still has SCTPIO_MSG_MORE, and the
+ * next slot is what cut it (the PARTIAL_DELIVERY_EVENT when subscribed, the COMM_LOST), or the end of
+ * the stream. A caller that joins pieces must not join a notification onto them.
  *
  * Sending: sctpio_batch_add copies a message and its sctpio_sndinfo (destination address included)
  * into a free slot; sctpio_batch_send hands every queued message to the kernel in one sendmmsg call, in
