@@ -147,7 +147,7 @@ SCTPIO_API int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t
  * an ordinary message: a send stops before such a message and refuses it once it is first),
  * -ESHUTDOWN (the association is shutting down), -EPIPE and the like when the association is gone,
  * -EBUSY (in use by another thread). MSG_NOSIGNAL is used: no SIGPIPE. While a SCTPIO_SENDALL
- * message is queued, each send asks the socket's style (one getsockopt).
+ * message is queued, each send asks the socket's style (two getsockopt calls).
  */
 SCTPIO_API int sctpio_batch_send(struct sctpio_batch *b, int fd);
 

@@ -44,8 +44,8 @@ extern "C" {
  * A one-to-one socket refuses it (-EINVAL, nothing sent): Linux would ignore the flag and send one
  * ordinary message.
  *
- * These three cost sctpio one getsockopt (the socket's style), and EOF with data one or two more
- * (the association's state); other messages pay nothing.
+ * These three cost sctpio two getsockopt calls (the socket's style), and EOF with data one or two
+ * more (the association's state); other messages pay nothing.
  */
 enum sctpio_send_flags {
 	SCTPIO_UNORDERED = 1 << 0, /* deliver without regard to stream order (SCTP_UNORDERED) */
