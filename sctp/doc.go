@@ -8,7 +8,11 @@
 // # Building
 //
 // The package compiles sctpio's C core with cgo from its own folder: `go build` needs a C compiler and
-// nothing else — no library to install, no CGO_CFLAGS.
+// nothing else — no library to install, no CGO_CFLAGS. The C core is compiled into the package with
+// internal linkage (every C function static, see scripts/amalgamate), so the package defines no
+// global C symbol of its own: a program may link it beside the C library (static or shared, any
+// version) and beside another copy of the package (a fork under another import path), and each
+// calls its own C code.
 //
 // # Platforms
 //

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+
+	"github.com/sctpio/sctpio/sctp/internal/cgobench"
 )
 
 // The models benchmarks read 64-byte messages that feeder goroutines send as fast as they can over
@@ -173,14 +175,14 @@ func benchPoller(b *testing.B, srcs []Source, slots int, c *counter, batches *at
 // that Go made, and C calling Go on a thread that C made (what a pool of C threads calling a Go
 // callback per event pays).
 func BenchmarkCgo(b *testing.B) {
-	b.Run("GoToC", func(b *testing.B) { cgoCallC(b.N) })
+	b.Run("GoToC", func(b *testing.B) { cgobench.CallC(b.N) })
 	b.Run("CToGo/GoThread", func(b *testing.B) {
-		if err := cgoCallGo(b.N, false); err != nil {
+		if err := cgobench.CallGo(b.N, false); err != nil {
 			b.Fatal(err)
 		}
 	})
 	b.Run("CToGo/CThread", func(b *testing.B) {
-		if err := cgoCallGo(b.N, true); err != nil {
+		if err := cgobench.CallGo(b.N, true); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -195,7 +197,7 @@ func BenchmarkCgo(b *testing.B) {
 	for _, p := range []struct {
 		name  string
 		probe func(uintptr) bool
-	}{{"Probe/RawSyscall", readable}, {"Probe/Cgo", readableCgo}} {
+	}{{"Probe/RawSyscall", readable}, {"Probe/Cgo", cgobench.Readable}} {
 		probe := p.probe
 		b.Run(p.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

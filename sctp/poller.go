@@ -4,10 +4,6 @@
 
 package sctp
 
-// This file's preamble may hold declarations only: a file with //export is compiled twice by cgo.
-
-import "C"
-
 import (
 	"context"
 	"fmt"
@@ -252,9 +248,3 @@ func (p *Poller) run(w *watch) {
 		}
 	}
 }
-
-// sctpio__go_nop is the Go function that C calls in the models benchmarks (see cgoCallGo): it does
-// nothing, so that what is measured is the crossing alone.
-//
-//export sctpio__go_nop
-func sctpio__go_nop(C.int) {}

@@ -4,53 +4,6 @@
 
 package sctp
 
-/*
-#include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdint.h>
-
-// go_readable is readable done through cgo, for the models benchmarks (BenchmarkCgo/Probe).
-static int go_readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int r;
-	do
-		r = poll(&p, 1, 0);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : r;
-}
-
-// The cost of crossing between Go and C per event, measured by the models benchmarks: a C function
-// that does nothing (Go calls C), and C loops that call the exported Go function sctpio__go_nop (C
-// calls Go), on the calling thread (one Go knows) or on a thread C made (one Go must attach to).
-extern void sctpio__go_nop(int);
-
-static void go_nop(int x) { (void)x; }
-
-static void go_call_go(int n)
-{
-	for (int i = 0; i < n; i++)
-		sctpio__go_nop(i);
-}
-
-static void *go_call_go_main(void *arg)
-{
-	go_call_go((int)(intptr_t)arg);
-	return NULL;
-}
-
-static int go_call_go_on_c_thread(int n)
-{
-	pthread_t t;
-	int r = pthread_create(&t, NULL, go_call_go_main, (void *)(intptr_t)n);
-	if (r != 0)
-		return -r;
-	return -pthread_join(t, NULL);
-}
-*/
-import "C"
-
 import (
 	"errors"
 	"fmt"
@@ -601,27 +554,4 @@ func (e *HandlerPanicError) Error() string {
 func (e *HandlerPanicError) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
-}
-
-// readableCgo is readable through cgo and poll(2), for the models benchmarks.
-func readableCgo(fd uintptr) bool { return C.go_readable(C.int(fd)) != 0 }
-
-// cgoCallC calls an empty C function n times from Go (the models benchmarks' Go→C cost).
-func cgoCallC(n int) {
-	for i := 0; i < n; i++ {
-		C.go_nop(C.int(i))
-	}
-}
-
-// cgoCallGo has C call an empty exported Go function n times (the C→Go cost), from the calling
-// thread, or from a thread that C creates (onCThread), as a pool of C threads would.
-func cgoCallGo(n int, onCThread bool) error {
-	if !onCThread {
-		C.go_call_go(C.int(n))
-		return nil
-	}
-	if r := C.go_call_go_on_c_thread(C.int(n)); r < 0 {
-		return syscall.Errno(-r)
-	}
-	return nil
 }
