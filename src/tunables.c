@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * tunables.c - the simpler options: on/off switches, SACK timing, the receiver's context, burst
- * limit, SCTP_REUSE_PORT, v4-mapped addresses, reading a subscription back, and the extensions
- * negotiated at association set-up (ECN, ASCONF, I-DATA, auto-ASCONF). SCTP-AUTH is in auth.c.
+ * limit, SCTP_REUSE_PORT, v4-mapped addresses, RCVINFO on receive, reading a subscription back, and
+ * the extensions negotiated at association set-up (ECN, ASCONF, I-DATA, auto-ASCONF). SCTP-AUTH is
+ * in auth.c.
  */
 #include <limits.h>
 #include <string.h>
@@ -121,6 +122,16 @@ int sctpio_opt_get_mapped_v4(int fd)
 int sctpio_opt_set_mapped_v4(int fd, int on)
 {
 	return set_bool(fd, SCTP_I_WANT_MAPPED_V4_ADDR, on);
+}
+
+int sctpio_opt_get_recvrcvinfo(int fd)
+{
+	return get_bool(fd, SCTP_RECVRCVINFO);
+}
+
+int sctpio_opt_set_recvrcvinfo(int fd, int on)
+{
+	return set_bool(fd, SCTP_RECVRCVINFO, on);
 }
 
 int sctpio_opt_get_event(int fd, sctp_assoc_t assoc, uint16_t type)

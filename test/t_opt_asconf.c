@@ -5,8 +5,9 @@
  * ASCONF and ASCONF-ACK to the authenticated chunks). The association reports ASCONF negotiated;
  * SCTP_SET_PEER_PRIMARY_ADDR from the client makes the server's primary path the client's other
  * address, and the server is told so (SCTP_ADDR_MADE_PRIM). SCTP_PRIMARY_ADDR reads the primary on
- * both ends, before and after sctpio_sock_set_primary moves the client's. A client without ASCONF
- * gets -EPERM, an address that is not the association's -EADDRNOTAVAIL.
+ * both ends, before and after sctpio_sock_set_primary moves the client's. A client that offers
+ * ASCONF without AUTH is refused (-ECONNREFUSED); one with neither connects without ASCONF, and its
+ * request gives -EPERM; an address that is not the association's gives -EADDRNOTAVAIL.
  */
 #include <sys/socket.h>
 
@@ -52,14 +53,30 @@ int main(void)
 	srv_addrs[0] = v4("127.0.0.1", port);
 	srv_addrs[1] = v4("127.0.0.2", port);
 
-	/* Without ASCONF on the client the request is refused. */
+	/* A client that offers ASCONF without AUTH is refused outright (while
+	 * net.sctp.addip_noauth_enable is 0); one with neither connects, and its request gives -EPERM. */
+	FILE *f = fopen("/proc/sys/net/sctp/addip_noauth_enable", "r");
+	int noauth = -1;
+	if (!f || fscanf(f, "%d", &noauth) != 1)
+		FAIL("cannot read net.sctp.addip_noauth_enable");
+	fclose(f);
+	int rc;
+	if (noauth == 0) {
+		int bare = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
+		OK(sctpio_opt_set_asconf_supported(bare, 0, 1));
+		rc = sctpio_sock_connect(bare, &srv_addrs[0], 1, NULL);
+		CHECK(rc == 0 || rc == -EINPROGRESS);
+		wait_fd(bare, POLLOUT, 10000);
+		CHECK_EQ(sctpio_sock_error(bare), -ECONNREFUSED);
+		OK(sctpio_sock_close(bare));
+	}
 	int plain = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
-	int rc = sctpio_sock_connect(plain, &srv_addrs[0], 1, NULL);
+	rc = sctpio_sock_connect(plain, &srv_addrs[0], 1, NULL);
 	CHECK(rc == 0 || rc == -EINPROGRESS);
 	int psrv = accept_one(lst, plain);
-	CHECK_EQ(sctpio_opt_get_asconf_supported(plain, 0), 0);
 	sctpio_addr mine;
 	OK(sctpio_sock_local_addrs(plain, 0, &mine, 1));
+	CHECK_EQ(sctpio_opt_get_asconf_supported(plain, 0), 0);
 	CHECK_EQ(sctpio_opt_set_peer_primary_addr(plain, 0, &mine), -EPERM);
 	OK(sctpio_sock_close(psrv));
 	OK(sctpio_sock_close(plain));

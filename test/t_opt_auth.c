@@ -137,6 +137,7 @@ static void test_with_sysctl(void)
 	for (size_t i = 0; i < sizeof(forbidden); i++)
 		CHECK_EQ(sctpio_opt_set_auth_chunk(lst, forbidden[i]), -EINVAL);
 	CHECK_EQ(sctpio_opt_get_local_auth_chunks(lst, 0, chunks, sizeof(chunks)), 0);
+	CHECK_EQ(sctpio_opt_get_auth_active_key(lst, 0), 0); /* the empty key 0 */
 	auth_setup(lst, "shared secret");
 	CHECK_EQ(sctpio_opt_get_local_auth_chunks(lst, 0, chunks, sizeof(chunks)), 1);
 	CHECK_EQ(chunks[0], 0);
@@ -168,6 +169,7 @@ static void test_with_sysctl(void)
 	CHECK_EQ(sctpio_opt_set_auth_delete_key(cli, 0, 1), -EINVAL); /* gone */
 	CHECK_EQ(sctpio_opt_set_auth_delete_key(cli, 0, 2), -EINVAL); /* active */
 	CHECK_EQ(sctpio_opt_set_auth_active_key(cli, 0, 9), -EINVAL); /* no such key */
+	CHECK_EQ(sctpio_opt_set_auth_deactivate_key(cli, 0, 9), -EINVAL);
 	roundtrip(cli, srv, "still under key 2");
 	CHECK_EQ(sctpio_opt_set_auth_key(cli, 0, 3, NULL, 1), -EINVAL);
 	OK(sctpio_sock_close(srv));

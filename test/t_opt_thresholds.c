@@ -5,9 +5,10 @@
  * 0) is cut after 300 messages have arrived, while 300 more are sent:
  *  - PF on: SCTP_PEER_ADDR_THLDS with pf_threshold 0 (the first timeout) and path_max_retrans 8, and
  *    SCTPIO_PF_EXPOSE_ENABLE. The client is told SCTP_ADDR_POTENTIALLY_FAILED for path 0 and reads
- *    its state as SCTP_PF; with SCTPIO_PF_EXPOSE_DISABLE the same read gives -EACCES.
+ *    its state as SCTP_PF; with SCTPIO_PF_EXPOSE_DISABLE the same read gives -EACCES, with UNSET
+ *    it works again. ps_threshold 1 makes path 1 the primary (switchover) soon after.
  *  - PF off: pf_threshold 8 = path_max_retrans. No POTENTIALLY_FAILED is reported; new data keeps
- *    going to the dead path until it is INACTIVE.
+ *    going to the dead path until it is INACTIVE, and the primary stays path 0 (no switchover).
  * Every message arrives once and in order both times, and the 300 sent after the cut arrive sooner
  * with PF on than off: that is the faster failover the thresholds buy. RTO is fixed at 200 ms, so
  * PF off cannot take less than the 9 timeouts (1.8 s) that make the path INACTIVE, PF on needs one.
@@ -50,14 +51,16 @@ struct run {
 	struct flow_tx tx;
 	struct flow_rx rx;
 	double t_cut, t_pf, t_unreach;
-	int pf_state_seen, eacces_seen;
+	int pf_state_seen, eacces_seen, unset_pf_seen;
 };
 
 static void tune(int fd, int pf)
 {
 	struct sctp_rtoinfo rto = { .srto_initial = 200, .srto_max = 200, .srto_min = 200 };
 	struct sctp_assocparams ap = { .sasoc_asocmaxrxt = 30 };
-	struct sctpio_paddrthlds th = { .path_max_retrans = MAXRXT, .pf_threshold = pf ? 0 : MAXRXT };
+	/* With PF on, primary switchover after 1 timeout too (RFC 7829 section 5); off: never. */
+	struct sctpio_paddrthlds th = { .path_max_retrans = MAXRXT, .pf_threshold = pf ? 0 : MAXRXT,
+					.ps_threshold = pf ? 1 : SCTPIO_PS_OFF, .flags = SCTPIO_THLDS_PS };
 	struct sctpio_paddrthlds got = { .path_max_retrans = 0 };
 
 	OK(sctpio_opt_set_rtoinfo(fd, 0, &rto));
@@ -66,6 +69,7 @@ static void tune(int fd, int pf)
 	OK(sctpio_opt_get_paddrthlds(fd, 0, &got));
 	CHECK_EQ(got.path_max_retrans, MAXRXT);
 	CHECK_EQ(got.pf_threshold, th.pf_threshold);
+	CHECK_EQ(got.ps_threshold, th.ps_threshold);
 	OK(sctpio_opt_set_pf_expose(fd, 0, SCTPIO_PF_EXPOSE_ENABLE));
 	OK(sctpio_sock_subscribe_mask(fd, 0, SCTPIO_EV_ASSOC_CHANGE | SCTPIO_EV_PEER_ADDR_CHANGE));
 }
@@ -97,6 +101,9 @@ static void on_note(struct run *r, int fd, const void *buf, size_t len)
 				OK(sctpio_opt_set_pf_expose(r->cli, 0, SCTPIO_PF_EXPOSE_DISABLE));
 				rc = sctpio_opt_get_peer_addr_info(r->cli, 0, &r->peer[0], &pi);
 				r->eacces_seen = rc == -EACCES;
+				OK(sctpio_opt_set_pf_expose(r->cli, 0, SCTPIO_PF_EXPOSE_UNSET));
+				OK(sctpio_opt_get_peer_addr_info(r->cli, 0, &r->peer[0], &pi));
+				r->unset_pf_seen = pi.state == SCTP_PF || pi.state == SCTP_INACTIVE;
 				OK(sctpio_opt_set_pf_expose(r->cli, 0, SCTPIO_PF_EXPOSE_ENABLE));
 			}
 		}
@@ -211,13 +218,27 @@ static double run_once(struct topo *t, int pf, int restore)
 	       "UNREACHABLE %s\n", pf ? "on " : "off", AFTER, done,
 	       r.t_pf ? "reported" : "not reported", r.t_unreach ? "reported" : "not yet");
 	flow_verify(pf ? "PF on" : "PF off", &r.tx, &r.rx);
+	sctpio_addr prim;
 	if (pf) {
 		CHECK(r.t_pf > 0);
 		CHECK(r.pf_state_seen);
 		CHECK(r.eacces_seen);
+		CHECK(r.unset_pf_seen);
+		/* Switchover: the kernel made path 1 the primary (it may take another timeout). */
+		double end = now_ms() + 10000;
+		for (;;) {
+			OK(sctpio_opt_get_primary_addr(r.cli, 0, &prim));
+			if (sctpio_addr_equal(&prim, &r.peer[1]))
+				break;
+			if (now_ms() > end)
+				FAIL("the primary did not switch over to path 1");
+			poll(NULL, 0, 20);
+		}
 	} else {
 		CHECK(r.t_pf == 0);
 		CHECK(r.t_unreach > 0); /* PF off: the data waited for the path to be declared INACTIVE */
+		OK(sctpio_opt_get_primary_addr(r.cli, 0, &prim)); /* no switchover: still path 0 */
+		CHECK(sctpio_addr_equal(&prim, &r.peer[0]));
 	}
 	OK(sctpio_sock_close(r.cli));
 	OK(sctpio_sock_close(r.srv));

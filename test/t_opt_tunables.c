@@ -3,10 +3,11 @@
  * The simpler options of issue 14, each set and read back with a changed value through the kernel,
  * and their effects where loopback shows them: DISABLE_FRAGMENTS refusing a message above the
  * fragmentation point, CONTEXT appearing in what the receiver reads (the endpoint's value inherited,
- * then the association's), SCTP_REUSE_PORT letting two sockets bind one port, I_WANT_MAPPED_V4_ADDR
- * changing the address recvmsg(2) writes, ECN_SUPPORTED turned off on one side showing on the other,
- * PRIMARY_ADDR naming the address connected to, the flow label and DSCP of PEER_ADDR_PARAMS (their
- * packets are checked in t_opt_dscp), and the kernel's refusals the headers promise.
+ * then the association's), SCTP_REUSE_PORT letting two sockets bind one port (and then only one
+ * listen), I_WANT_MAPPED_V4_ADDR changing the address recvmsg(2) writes, RECVRCVINFO off leaving a
+ * message's metadata out, ECN_SUPPORTED turned off on one side showing on the other, PRIMARY_ADDR
+ * naming the address connected to, the flow label and DSCP of PEER_ADDR_PARAMS (their packets are
+ * checked in t_opt_dscp), and the kernel's refusals the headers promise.
  */
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -88,6 +89,10 @@ static void test_endpoint_roundtrips(void)
 	CHECK_EQ(sctpio_opt_get_mapped_v4(f6), 1);
 	CHECK_EQ(sctpio_opt_set_mapped_v4(f6, 5), -EINVAL);
 	OK(sctpio_sock_close(f6));
+	CHECK_EQ(sctpio_opt_get_mapped_v4(fd), 0);
+	OK(sctpio_opt_set_mapped_v4(fd, 1));
+	CHECK_EQ(sctpio_opt_get_mapped_v4(fd), 1);
+	OK(sctpio_opt_set_mapped_v4(fd, 0));
 
 	/* SCTP_EVENT read back: sctpio_sock_open's defaults, then a change each way. */
 	CHECK_EQ(sctpio_opt_get_event(fd, 0, SCTP_ASSOC_CHANGE), 1);
@@ -123,6 +128,12 @@ static void test_endpoint_roundtrips(void)
 	/* Auto-ASCONF only on a socket bound to the wildcard address. */
 	CHECK_EQ(sctpio_opt_get_auto_asconf(fd), 0);
 	CHECK_EQ(sctpio_opt_set_auto_asconf(fd, 1), -EINVAL);
+	int one_addr = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_MANY, 0));
+	sctpio_addr lo;
+	OK(sctpio_addr_parse(&lo, "127.0.0.1", 0));
+	OK(sctpio_sock_bind(one_addr, &lo, 1));
+	CHECK_EQ(sctpio_opt_set_auto_asconf(one_addr, 1), -EINVAL);
+	OK(sctpio_sock_close(one_addr));
 	int any = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_MANY, 0));
 	sctpio_addr wild;
 	OK(sctpio_addr_parse(&wild, "0.0.0.0", 0));
@@ -277,6 +288,22 @@ static void test_association(void)
 	CHECK_EQ(recv_data(srv, got, sizeof(got), &ri), 11);
 	CHECK_EQ(ri.context, 0xdeadbeef);
 
+	/* RECVRCVINFO off: the message comes without its metadata; on again, with it. */
+	CHECK_EQ(sctpio_opt_get_recvrcvinfo(srv), 1);
+	OK(sctpio_opt_set_recvrcvinfo(srv, 0));
+	CHECK_EQ(sctpio_opt_get_recvrcvinfo(srv), 0);
+	struct sctpio_sndinfo on7 = { .stream = 0, .ppid = 77 };
+	send_all(cli, buf, 12, &on7);
+	CHECK_EQ(recv_data(srv, got, sizeof(got), &ri), 12);
+	CHECK(!(ri.flags & SCTPIO_MSG_HAS_INFO));
+	CHECK_EQ(ri.ppid, 0);
+	OK(sctpio_opt_set_recvrcvinfo(srv, 1));
+	send_all(cli, buf, 13, &on7);
+	CHECK_EQ(recv_data(srv, got, sizeof(got), &ri), 13);
+	CHECK(ri.flags & SCTPIO_MSG_HAS_INFO);
+	CHECK_EQ(ri.ppid, 77);
+	CHECK_EQ(sctpio_opt_set_recvrcvinfo(srv, 2), -EINVAL);
+
 	/* DISABLE_FRAGMENTS: above the fragmentation point is refused, at it goes; off again, it splits. */
 	OK(sctpio_opt_set_disable_fragments(cli, 1));
 	CHECK_EQ(sctpio_send(cli, buf, fp + 1, NULL), -EMSGSIZE);
@@ -304,6 +331,17 @@ static void test_association(void)
 	CHECK_EQ(f, 1);
 	OK(sctpio_opt_set_max_burst(cli, 0, 2));
 	CHECK_EQ(sctpio_opt_get_max_burst(cli, 0), 2);
+	/* Thresholds of the one path; an address that is not the peer's is refused. */
+	struct sctpio_paddrthlds th = { .addr = addr, .path_max_retrans = 3, .pf_threshold = 1 };
+	OK(sctpio_opt_set_paddrthlds(cli, 0, &th));
+	th = (struct sctpio_paddrthlds){ .addr = addr };
+	OK(sctpio_opt_get_paddrthlds(cli, 0, &th));
+	CHECK_EQ(th.path_max_retrans, 3);
+	CHECK_EQ(th.pf_threshold, 1);
+	sctpio_addr stranger;
+	OK(sctpio_addr_parse(&stranger, "127.0.0.9", sctpio_addr_port(&addr)));
+	th.addr = stranger;
+	CHECK_EQ(sctpio_opt_set_paddrthlds(cli, 0, &th), -ENOENT);
 	/* The probe interval of the one peer address. */
 	OK(sctpio_opt_set_plpmtud_probe_interval(cli, 0, &addr, 7000));
 	CHECK_EQ(sctpio_opt_get_plpmtud_probe_interval(cli, 0, &addr), 7000);
@@ -344,6 +382,13 @@ static void test_reuse_port(void)
 	CHECK_EQ(sctpio_opt_set_sctp_reuse_port(a, 0), -EINVAL); /* bound already */
 	CHECK_EQ(sctpio_sock_bind(c, &addr, 1), -EADDRINUSE);
 	OK(sctpio_sock_bind(b, &addr, 1));
+	/* One of them may listen; then the other may not, and nothing more binds there. */
+	OK(sctpio_sock_listen(a, 0));
+	CHECK_EQ(sctpio_sock_listen(b, 0), -EADDRINUSE);
+	int d = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
+	OK(sctpio_opt_set_sctp_reuse_port(d, 1));
+	CHECK_EQ(sctpio_sock_bind(d, &addr, 1), -EADDRINUSE);
+	OK(sctpio_sock_close(d));
 	OK(sctpio_sock_close(a));
 	OK(sctpio_sock_close(b));
 	OK(sctpio_sock_close(c));

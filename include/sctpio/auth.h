@@ -3,17 +3,17 @@
  * sctpio/auth.h - SCTP-AUTH (RFC 4895): chunks that must be authenticated, HMAC algorithms and shared
  * keys, so that a peer without the key cannot inject or alter them.
  *
- * What the kernel requires: AUTH must be on for the endpoint BEFORE anything here is used (otherwise
- * every call but sctpio_opt_set_auth_supported gives -EACCES) and before the association starts:
- * either the sysctl net.sctp.auth_enable = 1 (per network namespace, default 0) when the socket is
- * created, or sctpio_opt_set_auth_supported(fd, 0, 1) on it. Both sides need it, and both must list
- * the chunk types they want authenticated (sctpio_opt_set_auth_chunk): each side demands
+ * What the kernel requires: AUTH must be on for the endpoint BEFORE anything here is used (else
+ * every call here but the two of SCTP_AUTH_SUPPORTED gives -EACCES) and before the association
+ * starts: either the sysctl net.sctp.auth_enable = 1 (per network namespace, default 0) when the
+ * socket is created, or sctpio_opt_set_auth_supported(fd, 0, 1) on it. Both sides need it, and both
+ * must list the chunk types they want authenticated (sctpio_opt_set_auth_chunk): each side demands
  * authentication of the chunks IT lists when it receives them. DATA chunks listed so and carrying a
  * wrong HMAC (the peer's key differs) are dropped silently: the association comes up (INIT and
- * COOKIE chunks are never authenticated) but such messages never arrive: the sender retransmits
- * them, unacknowledged. Key 0 is the empty key every endpoint starts with,
- * and active. Keys set on the endpoint (assoc SCTP_FUTURE_ASSOC, or a one-to-one socket before it
- * connects) are copied into each new association; afterwards assoc selects one association.
+ * COOKIE chunks are never authenticated) but such messages never arrive, and the sender retransmits
+ * them, unacknowledged. Key 0 is the empty key every endpoint starts with, and it is active. Keys
+ * set on the endpoint (assoc SCTP_FUTURE_ASSOC, or a one-to-one socket before it connects) are
+ * copied into each new association; afterwards assoc selects one association.
  *
  * Conventions are those of sctpio/options.h: >= 0 on success, -errno on failure, no state kept,
  * the caller owns every buffer (key bytes are copied, and sctpio wipes its copy before freeing it).
@@ -60,8 +60,8 @@ SCTPIO_API int sctpio_opt_get_peer_auth_chunks(int fd, sctp_assoc_t assoc, uint8
 /*
  * SCTP_HMAC_IDENT: the HMAC algorithms (SCTP_AUTH_HMAC_ID_SHA1 = 1, SCTP_AUTH_HMAC_ID_SHA256 = 3) the
  * endpoint accepts, most preferred first. set takes ids[0..n), 1 <= n <= 16; the kernel requires SHA-1
- * among them (RFC 4895: -EINVAL otherwise) and refuses unknown ids (-EOPNOTSUPP). get writes out[0..max) and returns
- * the total count (which may exceed max). The default is {SHA-1}.
+ * among them (RFC 4895: -EINVAL otherwise) and refuses unknown ids (-EOPNOTSUPP). get writes
+ * out[0..max) and returns the total count (which may exceed max). The default is {SHA-1}.
  */
 SCTPIO_API int sctpio_opt_get_hmac_ident(int fd, uint16_t *out, size_t max);
 SCTPIO_API int sctpio_opt_set_hmac_ident(int fd, const uint16_t *ids, size_t n);

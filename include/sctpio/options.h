@@ -172,7 +172,10 @@ enum sctpio_paddr_flags {
  * of the association, or of future associations) carry ipv6_flowlabel in their IPv6 header; with
  * SCTPIO_PADDR_DSCP they carry the code point dscp (0..63; 46 is EF) in the DS field of the IPv4
  * TOS / IPv6 traffic class byte - sctpio shifts it, the kernel's spp_dscp is the whole byte. Once
- * set they stay until set again (there is no "off"). Only an AF_INET6 socket sends a flow label: an
+ * set they stay until set again (there is no "off"). A DSCP change applies to the next packet; the
+ * flow label is taken when Linux looks up the path's route, so set it on the endpoint BEFORE the
+ * association starts: set on a live association it is reported by get but the packets keep the
+ * label they had until the route is looked up again. Only an AF_INET6 socket sends a flow label: an
  * AF_INET socket accepts the flag and ignores it (get then does not report it). get reports the
  * flag and the value for what was set. -EINVAL for a flow label above 0xfffff, a dscp above 63, or
  * a non-zero value without its flag.
@@ -288,8 +291,8 @@ SCTPIO_API int sctpio_opt_get_primary_addr(int fd, sctp_assoc_t assoc, sctpio_ad
  * sctpio_opt_set_peer_primary_addr - SCTP_SET_PEER_PRIMARY_ADDR: ask the PEER, by an ASCONF Set
  * Primary Address request (RFC 5061), to send to our local address `local` by default. It needs
  * ASCONF negotiated on assoc: both endpoints set SCTP_AUTH_SUPPORTED and then SCTP_ASCONF_SUPPORTED
- * (or the sysctls net.sctp.auth_enable and addip_enable) before the association starts - Linux
- * turns ASCONF off for a peer without AUTH unless net.sctp.addip_noauth_enable is 1. Returns 0 once
+ * (or the sysctls net.sctp.auth_enable and addip_enable) before the association starts; see
+ * sctpio_opt_set_asconf_supported for what happens without AUTH. Returns 0 once
  * the request is queued; the peer's primary changes when it processes it, and it is told by an
  * SCTP_PEER_ADDR_CHANGE with state SCTP_ADDR_MADE_PRIM. -EPERM without ASCONF, -EADDRNOTAVAIL when
  * local is not one of the association's local addresses, -EINVAL for a NULL or unknown-family local.
@@ -312,10 +315,11 @@ enum sctpio_paddrthlds_flags {
  *  - more than pf_threshold: it is POTENTIALLY FAILED (RFC 7829; state SCTP_PF): new data and
  *    retransmissions move to another active path at once, and the path is probed by heartbeats
  *    every RTO until it answers (ACTIVE again) or reaches path_max_retrans. The Linux default 0 goes
- *    PF at the first timeout; pf_threshold >= path_max_retrans turns PF off, and so does the sysctl
- *    net.sctp.pf_enable = 0. With PF off, new data keeps going to a dead primary until it is INACTIVE.
+ *    PF at the first timeout; pf_threshold >= path_max_retrans turns PF off. With PF off, new data
+ *    keeps going to a dead primary until it is INACTIVE.
  *  - ps_threshold (RFC 7829 section 5, primary path switchover): on the primary path, this many
- *    errors make another active path the primary for good; SCTPIO_PS_OFF never.
+ *    timeouts make another active path the primary, and it stays so when the old one recovers;
+ *    SCTPIO_PS_OFF never.
  * set: path_max_retrans 0 leaves it unchanged; pf_threshold is always written (get first to change
  * one field only); ps_threshold only with SCTPIO_THLDS_PS (through THLDS_V2; without the flag the
  * older SCTP_PEER_ADDR_THLDS, which leaves switchover alone). -EINVAL for unknown flags, an unknown
@@ -336,11 +340,11 @@ SCTPIO_API int sctpio_opt_set_paddrthlds(int fd, sctp_assoc_t assoc, const struc
 /* Who learns that a path is potentially failed (SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, Linux 5.5+). */
 enum sctpio_pf_expose {
 	SCTPIO_PF_EXPOSE_UNSET = 0,   /* the default (net.sctp.pf_expose): sctpio_opt_get_peer_addr_info
-				       * reports SCTP_PF, but no notification is sent */
+				       * reports SCTP_PF */
 	SCTPIO_PF_EXPOSE_DISABLE = 1, /* hidden: no notification, and get_peer_addr_info of a PF path
 				       * gives -EACCES */
-	SCTPIO_PF_EXPOSE_ENABLE = 2,  /* reported: SCTP_PEER_ADDR_CHANGE with state
-				       * SCTP_ADDR_POTENTIALLY_FAILED, and SCTP_PF in get_peer_addr_info */
+	SCTPIO_PF_EXPOSE_ENABLE = 2,  /* as UNSET, and also notified: SCTP_PEER_ADDR_CHANGE with state
+				       * SCTP_ADDR_POTENTIALLY_FAILED */
 };
 /* get returns enum sctpio_pf_expose for assoc (or the endpoint's default for future associations);
  * set takes it (others: -EINVAL) and returns 0. */
@@ -397,7 +401,8 @@ SCTPIO_API int sctpio_opt_set_max_burst(int fd, sctp_assoc_t assoc, uint32_t pac
 /*
  * SCTP_REUSE_PORT (RFC 6458 8.1.27; not SO_REUSEPORT, see sctpio_opt_set_reuseport): one-to-one
  * sockets only (one-to-many: -EOPNOTSUPP), set before bind. Sockets that all set it may bind the same
- * address and port, as long as none of them listens; without it the second bind gives -EADDRINUSE.
+ * address and port while none of them listens (without it the second bind gives -EADDRINUSE); one
+ * of them may then listen, after which the others' listen and any new bind there give -EADDRINUSE.
  * After bind the kernel refuses it with EFAULT, which sctpio reports as -EINVAL (its buffer is
  * fine). get returns 0 or 1; set takes 0 or 1.
  */
@@ -414,6 +419,14 @@ SCTPIO_API int sctpio_opt_get_mapped_v4(int fd);
 SCTPIO_API int sctpio_opt_set_mapped_v4(int fd, int on);
 
 /*
+ * SCTP_RECVRCVINFO: 1 (what sctpio_sock_open sets) attaches the SCTP_RCVINFO of each message, which
+ * sctpio_recv turns into sctpio_rcvinfo's stream, ppid, tsn and the rest (SCTPIO_MSG_HAS_INFO); 0
+ * leaves them out, so only flags and the sender's address are filled. get returns 0 or 1.
+ */
+SCTPIO_API int sctpio_opt_get_recvrcvinfo(int fd);
+SCTPIO_API int sctpio_opt_set_recvrcvinfo(int fd, int on);
+
+/*
  * sctpio_opt_get_event - SCTP_EVENT get: 1 when notifications of type (SCTP_ASSOC_CHANGE ...
  * SCTP_SEND_FAILED_EVENT) are on for assoc (or the endpoint), 0 when off. Turn them on and off with
  * sctpio_sock_subscribe (sctpio/notify.h). An unknown type: -EINVAL.
@@ -428,9 +441,10 @@ SCTPIO_API int sctpio_opt_get_event(int fd, sctp_assoc_t assoc, uint16_t type);
  *  - SCTP_ECN_SUPPORTED: explicit congestion notification; default net.sctp.ecn_enable (1).
  *  - SCTP_ASCONF_SUPPORTED: dynamic address reconfiguration (RFC 5061: adding and removing
  *    addresses of a live association, sctpio_opt_set_peer_primary_addr); default
- *    net.sctp.addip_enable (0). Linux negotiates it only with SCTP-AUTH (sctpio/auth.h): set
+ *    net.sctp.addip_enable (0). Linux uses it only with SCTP-AUTH (sctpio/auth.h): set
  *    AUTH_SUPPORTED on both sides first, then this (it then adds ASCONF and ASCONF-ACK to the chunks
- *    that must be authenticated), unless net.sctp.addip_noauth_enable is 1.
+ *    that must be authenticated). Unless net.sctp.addip_noauth_enable is 1, an endpoint with ASCONF
+ *    refuses a peer that offers ASCONF without AUTH: that peer's connect fails with -ECONNREFUSED.
  *  - SCTP_INTERLEAVING_SUPPORTED: I-DATA (RFC 8260), which lets the pieces of messages on different
  *    streams interleave, so that a large message on one stream does not hold back the others (the
  *    sender needs a scheduler that switches streams, SCTPIO_SCHED_RR or PRIO, for that to happen).
@@ -460,12 +474,11 @@ SCTPIO_API int sctpio_opt_set_auto_asconf(int fd, int on);
 /* --- statistics and PR-SCTP status (src/stats.c) --------------------------------------------------- */
 
 /*
- * SCTP_GET_ASSOC_STATS: counters of association assoc since it started (each call restarts only the
- * max_rto observation). Chunk counts are DATA chunks (a message larger than the fragmentation point
- * is several), retransmissions included in the *_out ones. max_rto_ticks is the highest RTO of any
- * path since the previous call, in kernel ticks (jiffies) like sctpio_paddrinfo.srtt_ticks, and
- * max_rto_addr that path (family 0 when no RTO was computed). Returns 0, or -EINVAL when there is no
- * such association (an unconnected socket too); *out is written whole.
+ * SCTP_GET_ASSOC_STATS: counters of association assoc since it started. Chunk counts are DATA chunks
+ * (a message larger than the fragmentation point is several). max_rto_ticks is the highest RTO of
+ * any path since the previous call, in kernel ticks (jiffies, CONFIG_HZ a second) like
+ * sctpio_paddrinfo.srtt_ticks - not milliseconds - and max_rto_addr that path. Returns 0, or -EINVAL
+ * when there is no such association (an unconnected socket too); *out is written whole.
  */
 struct sctpio_assoc_stats {
 	sctpio_addr max_rto_addr;
