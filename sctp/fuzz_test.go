@@ -142,7 +142,12 @@ func refNotification(b []byte) (n Notification, ok bool) {
 		ac.Reason = refAbortReason(tail)
 		return ac, true
 	case NotifyPeerAddrChange:
-		return &PeerAddrChange{NotificationHeader: h, Addr: refSockaddr(b[8:]), State: PeerAddrState(int32(le.Uint32(b[136:]))),
+		// An IPv4 peer written v4-mapped comes out as plain IPv4, as sctpio names it everywhere.
+		pa := refSockaddr(b[8:])
+		if pa.Addr().Is4In6() {
+			pa = netip.AddrPortFrom(pa.Addr().Unmap(), pa.Port())
+		}
+		return &PeerAddrChange{NotificationHeader: h, Addr: pa, State: PeerAddrState(int32(le.Uint32(b[136:]))),
 			Error: AddrChangeReason(int32(le.Uint32(b[140:])))}, true
 	case NotifyRemoteError:
 		return &RemoteError{NotificationHeader: h, Cause: ntohs(b[8:]), Data: tail}, true
