@@ -290,7 +290,7 @@ const (
 // PeerAddrChange (SCTP_PEER_ADDR_CHANGE) reports a peer address changing state.
 type PeerAddrChange struct {
 	NotificationHeader
-	Addr  netip.AddrPort // as the kernel gives it: an IPv4 peer of a dual-stack socket is v4-mapped
+	Addr  netip.AddrPort // an IPv4 peer is a plain IPv4 address even where the kernel wrote it v4-mapped
 	State PeerAddrState
 	Error AddrChangeReason
 }
