@@ -134,7 +134,7 @@ static size_t run(int intl)
 	CHECK_EQ(small_len, SMALL);
 	CHECK(memcmp(sbuf, small, SMALL) == 0);
 	printf("I-DATA %s: the small message arrived after %zu of %d bytes of the large one (%d pieces read; "
-	       "a later piece's PPID: %u)\n", intl ? "on: " : "off:", big_at_small, BIG, pieces, other_ppid);
+	       "a later piece's PPID: %u)\n", intl ? "on" : "off", big_at_small, BIG, pieces, other_ppid);
 	OK(sctpio_sock_close(srv));
 	OK(sctpio_sock_close(cli));
 	OK(sctpio_sock_close(lst));
