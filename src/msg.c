@@ -127,7 +127,7 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 
 static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
 {
-	char cbuf[SCTPIO__SND_CMSG_SPACE];
+	_Alignas(struct cmsghdr) char cbuf[SCTPIO__SND_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
 	struct msghdr mh = {
 		.msg_name = info && info->to ? (void *)info->to : NULL,
 		.msg_namelen = info && info->to ? sctpio_addr_len(info->to) : 0,
@@ -243,7 +243,7 @@ ssize_t sctpio_send(int fd, const void *buf, size_t len, const struct sctpio_snd
 
 ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 {
-	char cbuf[SCTPIO__RCV_CMSG_SPACE];
+	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
 	struct sctpio_rcvinfo scratch;
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 
@@ -282,7 +282,7 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
  */
 static int continues(int fd, const struct sctpio_rcvinfo *msg)
 {
-	char cbuf[SCTPIO__RCV_CMSG_SPACE];
+	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
 	struct sctpio_rcvinfo next;
 	char dummy;
 	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };

@@ -171,13 +171,14 @@ int sctpio_sock_error(int fd)
 
 int sctpio_sock_accept(int fd, sctpio_addr *peer, unsigned flags)
 {
-	sctpio_addr a;
+	sctpio_addr a = { 0 }; /* the kernel writes only its family's length: the rest stays zero */
 	socklen_t l = sizeof(a);
 	int nfd, rc;
 
 	nfd = accept4(fd, &a.sa, &l, SOCK_CLOEXEC | ((flags & SCTPIO_BLOCKING) ? 0 : SOCK_NONBLOCK));
 	if (nfd < 0)
 		return sctpio__err();
+	sctpio__unmap_v4(&a); /* an IPv4 peer of a dual-stack listener is AF_INET, as everywhere */
 	if (peer)
 		*peer = a;
 	/* Event subscriptions migrate with the association; NODELAY and RCVINFO are set anew. */
@@ -292,7 +293,10 @@ int sctpio_sock_close(int fd)
 static int getaddrs(int fd, int opt, sctp_assoc_t assoc_id, sctpio_addr *out, size_t max)
 {
 	/* Grow until the kernel's list fits: it refuses (ENOMEM) rather than truncating. */
-	for (size_t room = (max ? max : 1) + 4; room <= 65536; room *= 4) {
+	/* Start with room for what the caller wants (and a few more, to learn the total); a caller who
+	 * asks for more than 65,532 gets a first try of that size too, not -ENOMEM untried. */
+	size_t limit = (max + 4) * 16 > (size_t)1 << 16 ? (max + 4) * 16 : (size_t)1 << 16;
+	for (size_t room = (max ? max : 1) + 4; room <= limit; room *= 4) {
 		size_t len = sizeof(struct sctp_getaddrs) + room * sizeof(struct sockaddr_in6);
 		struct sctp_getaddrs *ga = calloc(1, len);
 		if (!ga)

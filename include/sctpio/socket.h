@@ -88,7 +88,8 @@ SCTPIO_API int sctpio_sock_error(int fd);
 /*
  * sctpio_sock_accept - accept one association on a listening one-to-one socket; the new descriptor
  * gets the same defaults as sctpio_sock_open (blocking-ness and close-on-exec from flags).
- * If peer is not NULL it receives the peer's primary address. Returns the descriptor or -errno
+ * If peer is not NULL it receives the peer's primary address (an IPv4 peer as AF_INET, the bytes past
+ * its family's length zeroed). Returns the descriptor or -errno
  * (-EAGAIN when none is pending on a non-blocking socket).
  */
 SCTPIO_API int sctpio_sock_accept(int fd, sctpio_addr *peer, unsigned flags);
