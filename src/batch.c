@@ -107,9 +107,14 @@ int sctpio_batch_new(struct sctpio_batch **out, size_t slots, size_t slot_cap)
 	return 0;
 }
 
-void sctpio_batch_free(struct sctpio_batch *b)
+int sctpio_batch_free(struct sctpio_batch *b)
 {
+	if (!b)
+		return 0;
+	if (enter(b) < 0)
+		return -EBUSY; /* a call runs on it now: freeing would pull the memory from under it */
 	free(b);
+	return 0;
 }
 
 int sctpio_batch_reset(struct sctpio_batch *b)

@@ -10,8 +10,10 @@
  * Usage: t_batch_busy [SECONDS] (default 1; it goes on until contention was seen, at most 20 s).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include "test.h"
 
@@ -130,6 +132,37 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/* A receive waiting inside the container: free refuses (-EBUSY) and frees nothing; after it, 0. */
+static atomic_int sleeper_tid;
+static int sleeper_rc;
+
+static void *sleeping_recv(void *arg)
+{
+	atomic_store(&sleeper_tid, (int)syscall(SYS_gettid));
+	sleeper_rc = sctpio_batch_recv(arg, in[0], 1, -1);
+	return NULL;
+}
+
+static void free_while_in_use(void)
+{
+	struct sctpio_batch *c;
+	pthread_t t;
+	char m[CAP];
+
+	while (recv(in[0], m, sizeof(m), MSG_DONTWAIT) > 0)
+		; /* empty, so the receive waits */
+	OK(sctpio_batch_new(&c, 2, CAP));
+	CHECK_EQ(pthread_create(&t, NULL, sleeping_recv, c), 0);
+	while (!atomic_load(&sleeper_tid))
+		sched_yield();
+	wait_thread_asleep(atomic_load(&sleeper_tid));
+	CHECK_EQ(sctpio_batch_free(c), -EBUSY);
+	CHECK_EQ(send(in[1], "wake", 4, 0), 4);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(sleeper_rc, 1);
+	CHECK_EQ(sctpio_batch_free(c), 0);
+}
+
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 1.0;
@@ -195,7 +228,9 @@ int main(int argc, char **argv)
 	OK(sctpio_batch_reset(b));
 	CHECK_EQ(sctpio_batch_pending(b), 0);
 	CHECK_EQ(sctpio_batch_count(b), 0);
-	sctpio_batch_free(b);
+	free_while_in_use();
+	CHECK_EQ(sctpio_batch_free(b), 0);
+	CHECK_EQ(sctpio_batch_free(NULL), 0);
 	printf("ok\n");
 	return 0;
 }

@@ -432,26 +432,12 @@ struct blocked {
 	int pop;      /* 1: pop(-1); 0: remove(f) */
 };
 
-/* Wait until the thread has entered its call and sleeps there (its state in /proc is S). */
+/* Wait until the thread has entered its call and sleeps there. */
 static void wait_asleep(struct blocked *b)
 {
-	char path[64], buf[256];
 	while (!atomic_load(&b->entering))
 		sched_yield();
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", atomic_load(&b->tid));
-	for (int i = 0; i < 100000; i++) {
-		FILE *fp = fopen(path, "r");
-		if (!fp)
-			TFAIL("open %s: %s", path, strerror(errno));
-		size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-		fclose(fp);
-		buf[n] = 0;
-		char *p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'S')
-			return;
-		usleep(200);
-	}
-	TFAIL("a thread inside %s never went to sleep", b->pop ? "pop" : "remove");
+	wait_thread_asleep(atomic_load(&b->tid));
 }
 
 static void *blocked_main(void *arg)

@@ -107,25 +107,6 @@ static void *sleeping_pop(void *arg)
 	return NULL;
 }
 
-/* Wait until thread tid sleeps (state S in /proc): inside pop, since nobody else holds the lock. */
-static void wait_asleep(int tid)
-{
-	char path[64], buf[256];
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	for (int i = 0; i < 50000; i++) {
-		FILE *f = fopen(path, "r");
-		CHECK(f != NULL);
-		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
-		char *p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'S')
-			return;
-		usleep(200);
-	}
-	FAIL("thread %d never slept", tid);
-}
-
 /* Freeing a queue that a thread waits in is refused, not a use after free; after close and join it works. */
 static void free_while_waited_on(void)
 {
@@ -136,7 +117,7 @@ static void free_while_waited_on(void)
 	CHECK(pthread_create(&t, NULL, sleeping_pop, &s) == 0);
 	while (!atomic_load(&s.tid))
 		sched_yield();
-	wait_asleep(atomic_load(&s.tid));
+	wait_thread_asleep(atomic_load(&s.tid));
 	CHECK_EQ(sctpio_queue_free(s.q), -EBUSY);
 	OK(sctpio_queue_close(s.q));
 	pthread_join(t, NULL);

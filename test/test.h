@@ -77,6 +77,30 @@ static inline void send_all(int fd, const void *buf, size_t len, const struct sc
 	}
 }
 
+/*
+ * Wait until thread tid (gettid) sleeps in the kernel, its state in /proc is S: the way to know that a
+ * thread which announced it is about to make a blocking call is now inside it and waiting (nothing
+ * else it does between the announcement and the call can sleep). Fails the test after about 10 s.
+ */
+static inline void wait_thread_asleep(int tid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	for (int i = 0; i < 50000; i++) {
+		FILE *f = fopen(path, "r");
+		if (!f)
+			FAIL("open %s: %s", path, strerror(errno));
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		char *p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		usleep(200);
+	}
+	FAIL("thread %d never went to sleep", tid);
+}
+
 /* A listening server on 127.0.0.1 (kernel-chosen port) and its address. */
 static inline int test_server(int style, sctpio_addr *addr)
 {

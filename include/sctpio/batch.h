@@ -77,9 +77,10 @@ struct sctpio_batch;
  */
 SCTPIO_API int sctpio_batch_new(struct sctpio_batch **out, size_t slots, size_t slot_cap);
 
-/* sctpio_batch_free - free b and everything it holds (queued messages are discarded). NULL: no-op.
- * b must not be in use by another thread. */
-SCTPIO_API void sctpio_batch_free(struct sctpio_batch *b);
+/* sctpio_batch_free - free b and everything it holds (queued messages are discarded). No thread may
+ * use b once this returned 0. Returns 0 (NULL: no-op), or -EBUSY when a call on b runs on another
+ * thread at this moment (nothing is freed), like every other call on a busy container. */
+SCTPIO_API int sctpio_batch_free(struct sctpio_batch *b);
 
 /*
  * sctpio_batch_reset - empty b: forget received messages and discard queued ones (unsent: the caller
