@@ -459,6 +459,7 @@ int sctpio_poller_pop(struct sctpio_poller *p, struct sctpio_poller_event *ev, i
 			r->hnext->hprev = r;
 		p->held_list = r;
 		p->held++;
+		*ev = (struct sctpio_poller_event){ 0 };
 		ev->fd = r->fd;
 		ev->ready = r->ready;
 		ev->data = r->data;

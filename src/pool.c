@@ -400,6 +400,7 @@ int sctpio_pool_stats(const struct sctpio_pool *pool, unsigned thread, struct sc
 	if (!pool || !out || thread >= pool->nthreads)
 		return -EINVAL;
 	const struct pthr *t = &pool->thr[thread];
+	*out = (struct sctpio_pool_stats){ 0 };
 	out->wakeups = __atomic_load_n(&t->wakeups, __ATOMIC_RELAXED);
 	out->callbacks = __atomic_load_n(&t->callbacks, __ATOMIC_RELAXED);
 	out->stale = __atomic_load_n(&t->stale, __ATOMIC_RELAXED);

@@ -139,6 +139,7 @@ struct sctpio_pool_stats {
 	uint64_t stale;     /* events dropped: their socket was removed or modified after epoll_wait
 	                     * returned them (a modify re-arms, so the socket is reported afresh), or
 	                     * an older registration of the same fd still ran (served when it returns) */
+	uint64_t reserved[4]; /* zeroed (see sctpio/version.h) */
 };
 
 /*
@@ -203,6 +204,7 @@ struct sctpio_poller_event {
 	uint32_t ready;
 	void *data;
 	uintptr_t hold; /* private: which hold this is; sctpio_poller_done clears it */
+	uintptr_t reserved[2]; /* zeroed by pop (see sctpio/version.h) */
 };
 
 /*

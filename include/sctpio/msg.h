@@ -83,6 +83,7 @@ struct sctpio_sndinfo {
 	uint16_t pr_policy;        /* enum sctpio_pr_policy */
 	uint32_t pr_value;         /* meaning depends on pr_policy */
 	const sctpio_addr *to;     /* one-to-many: destination or new association's peer; may be NULL */
+	uint32_t reserved[4];      /* zero: room for later fields (see sctpio/version.h) */
 };
 
 /* Flags of struct sctpio_rcvinfo. */
@@ -112,6 +113,7 @@ struct sctpio_rcvinfo {
 	uint32_t next_ppid;     /* host byte order */
 	uint32_t next_length;
 	sctp_assoc_t next_assoc_id;
+	uint32_t reserved[4];   /* zeroed: room for later fields (see sctpio/version.h) */
 };
 
 /*

@@ -189,6 +189,7 @@ struct sctpio_paddrparams {
 	uint32_t flags;            /* enum sctpio_paddr_flags */
 	uint32_t ipv6_flowlabel;   /* with SCTPIO_PADDR_FLOWLABEL: IPv6 flow label, 20 bits */
 	uint8_t dscp;              /* with SCTPIO_PADDR_DSCP: DiffServ code point, 0..63 */
+	uint32_t reserved[4];      /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_paddrparams(int fd, sctp_assoc_t assoc, struct sctpio_paddrparams *p);
 SCTPIO_API int sctpio_opt_set_paddrparams(int fd, sctp_assoc_t assoc, const struct sctpio_paddrparams *p);
@@ -241,6 +242,7 @@ struct sctpio_status {
 	uint16_t out_streams; /* negotiated outbound streams: sctpio_sndinfo.stream must be below */
 	uint32_t frag_point;  /* the largest DATA chunk payload, bytes */
 	struct sctpio_paddrinfo primary;
+	uint32_t reserved[4]; /* zeroed (see sctpio/version.h) */
 };
 
 /* sctpio_opt_get_status - fill *out for association assoc. Returns 0, -EINVAL (no such association;
