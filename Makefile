@@ -6,6 +6,8 @@ SOVERSION := 0
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
 INCLUDEDIR?= $(PREFIX)/include
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
 DESTDIR   ?=
 
 CC        ?= cc
@@ -15,6 +17,8 @@ B         ?= build
 GO        ?= go
 SCTP_RUN  := scripts/sctp-run
 TEST_TIMEOUT ?= 120
+# The harness's own tests boot several guests each.
+HARNESS_TIMEOUT ?= 900
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASEFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -fvisibility=hidden -fPIC $(WARN) $(SAN)
@@ -27,11 +31,13 @@ TESTS     := $(sort $(wildcard test/t_*.c))
 TESTBINS  := $(TESTS:test/%.c=$(B)/test/%)
 # Shell tests (interoperation with other tools) run from test/ and find the build through $B.
 TESTSCRIPTS := $(sort $(wildcard test/t_*.sh))
+# Tests of scripts/sctp-run itself run on the host, each starting the harness (see the test target).
+HARNESSTESTS := $(sort $(wildcard test/harness/t_*.sh))
 BENCHES   := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 TOOLS     := $(B)/sctpperf
 GOTEST    := $(B)/go/sctp.test
 
-.PHONY: all lib tools tests benches gotest run test check bench install uninstall clean amalg amalg-check fuzz
+.PHONY: all lib tools tests benches gotest run test check bench install install-sctp-run uninstall clean amalg amalg-check fuzz
 
 all: lib tools
 
@@ -87,9 +93,15 @@ gotest: amalg-check | $(B)/go
 run: all
 	$(SCTP_RUN) -- $(B)/sctpperf loopback
 
-# Build everything on the host, then run the C and Go tests where kernel SCTP works.
+# Build everything on the host, install the interoperation peers (test/need-peers), run the harness's
+# own tests here (they start sctp-run themselves) and record their results, then run the C and Go tests
+# where kernel SCTP works; that run counts the recorded results in its one closing line.
 test: all tests gotest
-	B=$(B) $(SCTP_RUN) -- test/run-tests -t $(TEST_TIMEOUT) $(TESTBINS) $(TESTSCRIPTS) $(GOTEST)
+	test/need-peers
+	@rm -f $(B)/harness.results
+	B=$(B) test/run-tests -t $(HARNESS_TIMEOUT) --record $(B)/harness.results $(HARNESSTESTS)
+	B=$(B) $(SCTP_RUN) -- test/run-tests -t $(TEST_TIMEOUT) --include $(B)/harness.results \
+		$(TESTBINS) $(TESTSCRIPTS) $(GOTEST)
 
 check: test
 
@@ -101,7 +113,7 @@ bench: all benches gobench-build
 fuzz:
 	$(MAKE) -f fuzz/Makefile
 
-install: lib
+install: lib install-sctp-run
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/sctpio
 	install -m 644 $(B)/libsctpio.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/libsctpio.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
@@ -112,8 +124,15 @@ install: lib
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 		-e 's|@VERSION@|$(VERSION)|' sctpio.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/sctpio.pc
 
+# The harness, for other projects' tests: sctp-run on the PATH, with its man page.
+install-sctp-run:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 scripts/sctp-run $(DESTDIR)$(BINDIR)/sctp-run
+	install -m 644 man/sctp-run.1 $(DESTDIR)$(MANDIR)/man1/
+
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libsctpio.* $(DESTDIR)$(LIBDIR)/pkgconfig/sctpio.pc $(DESTDIR)$(INCLUDEDIR)/sctpio.h
+	rm -f $(DESTDIR)$(BINDIR)/sctp-run $(DESTDIR)$(MANDIR)/man1/sctp-run.1
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/sctpio
 
 clean:

@@ -12,9 +12,10 @@
 #   4. socat client -> sctpperf server --echo: socat gets its line back.
 #
 # Readiness is read, never guessed: each peer's output goes through a FIFO and the test waits for
-# the line that says it listens. Skips (77) when sctp_test or socat is missing.
+# the line that says it listens. Skips (77) when sctp_test or socat is missing (test/need-peers,
+# which make test runs first, installs them as root on Debian).
 for t in sctp_test socat; do
-	command -v $t >/dev/null || { echo "skip: $t is not installed (lksctp-tools, socat)"; exit 77; }
+	command -v $t >/dev/null || { echo "skip: $t is not installed (packages lksctp-tools, socat: make test installs them when run as root on Debian)"; exit 77; }
 done
 . "$(dirname "$0")/sctpperf.sh"
 
