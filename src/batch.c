@@ -324,6 +324,9 @@ int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t len, const
 		return rc;
 	if (len > b->cap)
 		return -EMSGSIZE;
+	/* A slot's ancillary space is fixed; a list of further peer addresses does not fit it. */
+	if (info && info->n_also_to)
+		return -EINVAL;
 	/* Linux takes SCTP_EOF only on an empty message, and one slot is one sendmmsg entry. */
 	if (info && (info->flags & SCTPIO_EOF) && len)
 		return -EINVAL;

@@ -48,15 +48,17 @@ void sctpio__addr_from_kernel(sctpio_addr *out, const void *kaddr);
  * is zeroed first. Returns 0, or -EINVAL for an unknown family. */
 int sctpio__addr_to_kernel(void *ss, const sctpio_addr *a);
 
-/* Room for the ancillary data of one send (SNDINFO + PRINFO) and one receive (RCVINFO + NXTINFO). */
-#define SCTPIO__SND_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_sndinfo)) + CMSG_SPACE(sizeof(struct sctp_prinfo)))
+/* Room for the ancillary data of one send (SNDINFO + PRINFO + AUTHINFO + INIT, without the DSTADDR
+ * list, which sctpio_sendv adds on the heap) and one receive (RCVINFO + NXTINFO). */
+#define SCTPIO__SND_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_sndinfo)) + CMSG_SPACE(sizeof(struct sctp_prinfo)) + \
+	CMSG_SPACE(sizeof(struct sctp_authinfo)) + CMSG_SPACE(sizeof(struct sctp_initmsg)))
 #define SCTPIO__RCV_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_rcvinfo)) + CMSG_SPACE(sizeof(struct sctp_nxtinfo)))
 
 /* 0 when si may be sent with a message of len bytes, else -EINVAL. si may be NULL. */
 int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len);
 
-/* Write the SNDINFO (and PRINFO, if a policy is set) cmsgs for si (NULL: defaults) into cbuf, which
- * has SCTPIO__SND_CMSG_SPACE bytes; returns the msg_controllen to use. */
+/* Write the SNDINFO (and PRINFO, AUTHINFO, INIT where si asks) cmsgs for si (NULL: defaults) into
+ * cbuf, which has SCTPIO__SND_CMSG_SPACE bytes; returns the msg_controllen to use. */
 size_t sctpio__sndinfo_cmsg(const struct sctpio_sndinfo *si, void *cbuf);
 
 /* Fill *ri (all but `from`) from a received msghdr's flags and cmsgs. */

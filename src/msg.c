@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * msg.c - one message with its RFC 6458 ancillary data: SCTP_SNDINFO/SCTP_PRINFO out,
+ * msg.c - one message with its RFC 6458 ancillary data: SCTP_SNDINFO/PRINFO/AUTHINFO/INIT/DSTADDRV4/V6 out,
  * SCTP_RCVINFO/SCTP_NXTINFO in. The cmsg builders and parsers here are shared with the batch layer.
  */
 #include <arpa/inet.h>
 #include <stddef.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,7 +15,8 @@
 
 int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len)
 {
-	const unsigned known = SCTPIO_UNORDERED | SCTPIO_EOF | SCTPIO_ABORT | SCTPIO_SENDALL | SCTPIO_ADDR_OVER;
+	const unsigned known = SCTPIO_UNORDERED | SCTPIO_EOF | SCTPIO_ABORT | SCTPIO_SENDALL | SCTPIO_ADDR_OVER |
+			       SCTPIO_AUTH_KEY;
 
 	if (!si)
 		return len ? 0 : -EINVAL;
@@ -29,6 +32,12 @@ int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len)
 		return -EINVAL;
 	if ((si->flags & SCTPIO_ADDR_OVER) && !si->to)
 		return -EINVAL;
+	/* Further peer addresses go with the port of `to`, and only IPv4 and IPv6 ones exist. */
+	if (si->n_also_to && (!si->also_to || !si->to || si->n_also_to > SCTPIO_ALSO_TO_MAX))
+		return -EINVAL;
+	for (size_t i = 0; i < si->n_also_to; i++)
+		if (si->also_to[i].sa.sa_family != AF_INET && si->also_to[i].sa.sa_family != AF_INET6)
+			return -EINVAL;
 	/* A longer reason than one IP packet carries: Linux takes up to 65,524 bytes (then -ENOMEM),
 	 * but an ABORT that does not fit in one packet is dropped on the way, and the peer never
 	 * learns of the abort. */
@@ -75,6 +84,51 @@ size_t sctpio__sndinfo_cmsg(const struct sctpio_sndinfo *si, void *cbuf)
 		c->cmsg_len = CMSG_LEN(sizeof(pr));
 		memcpy(CMSG_DATA(c), &pr, sizeof(pr));
 		used += CMSG_SPACE(sizeof(pr));
+	}
+	if (si->flags & SCTPIO_AUTH_KEY) {
+		struct sctp_authinfo au = { .auth_keynumber = si->auth_key };
+		c = (struct cmsghdr *)((char *)cbuf + used);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = SCTP_AUTHINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(au));
+		memcpy(CMSG_DATA(c), &au, sizeof(au));
+		used += CMSG_SPACE(sizeof(au));
+	}
+	if (si->init) {
+		struct sctp_initmsg im = *si->init;
+		c = (struct cmsghdr *)((char *)cbuf + used);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = SCTP_INIT;
+		c->cmsg_len = CMSG_LEN(sizeof(im));
+		memcpy(CMSG_DATA(c), &im, sizeof(im));
+		used += CMSG_SPACE(sizeof(im));
+	}
+	return used;
+}
+
+/* Room for si's DSTADDRV4/V6 cmsgs (0 without also_to). */
+static size_t dstaddr_space(const struct sctpio_sndinfo *si)
+{
+	size_t n = 0;
+	for (size_t i = 0; si && i < si->n_also_to; i++)
+		n += si->also_to[i].sa.sa_family == AF_INET ? CMSG_SPACE(sizeof(struct in_addr))
+							     : CMSG_SPACE(sizeof(struct in6_addr));
+	return n;
+}
+
+/* Append si's DSTADDRV4/V6 cmsgs at cbuf + used; returns the new length. */
+static size_t dstaddr_cmsg(const struct sctpio_sndinfo *si, char *cbuf, size_t used)
+{
+	for (size_t i = 0; i < si->n_also_to; i++) {
+		const sctpio_addr *a = &si->also_to[i];
+		struct cmsghdr *c = (struct cmsghdr *)(cbuf + used);
+		int v4 = a->sa.sa_family == AF_INET;
+		size_t len = v4 ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = v4 ? SCTP_DSTADDRV4 : SCTP_DSTADDRV6;
+		c->cmsg_len = CMSG_LEN(len);
+		memcpy(CMSG_DATA(c), v4 ? (const void *)&a->sin.sin_addr : (const void *)&a->sin6.sin6_addr, len);
+		used += CMSG_SPACE(len);
 	}
 	return used;
 }
@@ -127,7 +181,12 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 
 static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
 {
-	_Alignas(struct cmsghdr) char cbuf[SCTPIO__SND_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	_Alignas(struct cmsghdr) char fixed[SCTPIO__SND_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	size_t extra = dstaddr_space(info);
+	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it). */
+	char *cbuf = extra ? calloc(1, SCTPIO__SND_CMSG_SPACE + extra) : fixed;
+	if (!cbuf)
+		return -ENOMEM;
 	struct msghdr mh = {
 		.msg_name = info && info->to ? (void *)info->to : NULL,
 		.msg_namelen = info && info->to ? sctpio_addr_len(info->to) : 0,
@@ -136,10 +195,15 @@ static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const stru
 		.msg_control = cbuf,
 		.msg_controllen = sctpio__sndinfo_cmsg(info, cbuf),
 	};
+	if (extra)
+		mh.msg_controllen = dstaddr_cmsg(info, cbuf, mh.msg_controllen);
 	if (!mh.msg_controllen)
 		mh.msg_control = NULL;
 	ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	return n < 0 ? sctpio__err() : n;
+	int err = n < 0 ? sctpio__err() : 0;
+	if (cbuf != fixed)
+		free(cbuf);
+	return n < 0 ? err : n;
 }
 
 /* 0 when the association a message with info goes to is established, else -EINVAL (none, or not up
@@ -243,13 +307,31 @@ ssize_t sctpio_send(int fd, const void *buf, size_t len, const struct sctpio_snd
 
 ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 {
-	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
-	struct sctpio_rcvinfo scratch;
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 
 	if (fd < 0)
 		return -EBADF;
 	if (!buf || cap == 0)
+		return -EINVAL;
+	return sctpio_recvv(fd, &iov, 1, info);
+}
+
+ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_rcvinfo *info)
+{
+	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	struct sctpio_rcvinfo scratch;
+	size_t cap = 0;
+
+	if (fd < 0)
+		return -EBADF;
+	if (!iov || iovcnt <= 0 || iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (int i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len && !iov[i].iov_base)
+			return -EINVAL;
+		cap += iov[i].iov_len;
+	}
+	if (cap == 0)
 		return -EINVAL;
 	if (!info)
 		info = &scratch;
@@ -257,8 +339,8 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 	struct msghdr mh = {
 		.msg_name = &info->from,
 		.msg_namelen = sizeof(info->from),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
+		.msg_iov = (struct iovec *)iov,
+		.msg_iovlen = (size_t)iovcnt,
 		.msg_control = cbuf,
 		.msg_controllen = sizeof(cbuf),
 	};

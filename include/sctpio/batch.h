@@ -126,7 +126,8 @@ SCTPIO_API const struct sctpio_rcvinfo *sctpio_batch_info(const struct sctpio_ba
 
 /*
  * sctpio_batch_add - queue a copy of data[0..len) to be sent with info (NULL: stream 0, PPID 0; the
- * address info->to, if any, is copied too: nothing of the caller's is kept). On success it discards what
+ * address info->to, if any, and info->init are copied too: nothing of the caller's is kept; an
+ * info->also_to list is refused, -EINVAL, as it does not fit a slot). On success it discards what
  * the last sctpio_batch_recv received. Returns the slot index it used, or -errno: -EINVAL (b NULL, data NULL
  * with len > 0, or info not valid as for sctpio_send), -EMSGSIZE (len above the slot capacity),
  * -ENOBUFS (every slot holds a queued message: send first), -EBUSY (in use by another thread).

@@ -53,6 +53,7 @@ enum sctpio_send_flags {
 	SCTPIO_ABORT = 1 << 2,     /* one-to-many: abort the association; the data is the reason */
 	SCTPIO_SENDALL = 1 << 3,   /* one-to-many: send to every association (SCTP_SENDALL) */
 	SCTPIO_ADDR_OVER = 1 << 4, /* send to sndinfo.to rather than the primary path (SCTP_ADDR_OVER) */
+	SCTPIO_AUTH_KEY = 1 << 5,  /* authenticate with shared key sndinfo.auth_key (SCTP_AUTHINFO) */
 };
 
 /*
@@ -83,8 +84,19 @@ struct sctpio_sndinfo {
 	uint16_t pr_policy;        /* enum sctpio_pr_policy */
 	uint32_t pr_value;         /* meaning depends on pr_policy */
 	const sctpio_addr *to;     /* one-to-many: destination or new association's peer; may be NULL */
+	/* RFC 6458 ancillary data beyond SNDINFO/PRINFO, each sent only when set: */
+	uint16_t auth_key;         /* with SCTPIO_AUTH_KEY: the SCTP-AUTH key number to use (sctpio/auth.h) */
+	const struct sctp_initmsg *init; /* one-to-many, a send that sets up a new association: its
+	                            * stream counts and INIT retries (SCTP_INIT); NULL: the socket's */
+	const sctpio_addr *also_to; /* one-to-many, a send that sets up a new association: further
+	                            * addresses of its peer (SCTP_DSTADDRV4/V6, as sctp_sendv takes a
+	                            * list); the port is to's, which must be set; not in batches */
+	size_t n_also_to;          /* entries of also_to, at most SCTPIO_ALSO_TO_MAX */
 	uint32_t reserved[4];      /* zero: room for later fields (see sctpio/version.h) */
 };
+
+/* The most further addresses one send may name for a new association's peer (sctpio_sndinfo.also_to). */
+#define SCTPIO_ALSO_TO_MAX 64
 
 /* Flags of struct sctpio_rcvinfo. */
 enum sctpio_recv_flags {
@@ -147,6 +159,13 @@ SCTPIO_API ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, con
  * NULL buffer or cap 0). Check info->flags: SCTPIO_MSG_MORE means the message goes on in the next read.
  */
 SCTPIO_API ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info);
+
+/*
+ * sctpio_recvv - like sctpio_recv with the message (or piece) scattered over iovcnt buffers, filled
+ * in order (as sctp_recvv). Returns the bytes received, or -errno as sctpio_recv; -EINVAL for a NULL
+ * iov, iovcnt outside 1..IOV_MAX, a NULL base with a non-zero length, or no room at all.
+ */
+SCTPIO_API ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_rcvinfo *info);
 
 /*
  * sctpio_recv_append - receive the next piece of a message and append it at buf + *len (cap is the
