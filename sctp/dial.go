@@ -374,8 +374,15 @@ func (l *Listener) AcceptSCTP() (*SCTPConn, error) {
 	var nfd C.int
 	var peer C.sctpio_addr
 	err := l.s.rc.Read(func(fd uintptr) bool {
-		nfd = C.sctpio_sock_accept(C.int(fd), &peer, 0)
-		return nfd != -C.int(syscall.EAGAIN)
+		// A signal (the Go runtime's preemption, under load) can interrupt accept4 even on a
+		// non-blocking socket: try again rather than fail the Accept (a server's accept loop that
+		// ends on an error stopped serving after one EINTR in 1,000 dials).
+		for {
+			nfd = C.sctpio_sock_accept(C.int(fd), &peer, 0)
+			if nfd != -C.int(syscall.EINTR) {
+				return nfd != -C.int(syscall.EAGAIN)
+			}
+		}
 	})
 	if err == nil && nfd < 0 {
 		err = syscall.Errno(-nfd)

@@ -5,8 +5,10 @@
 package sctp
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strconv"
 	"testing"
@@ -29,14 +31,28 @@ func TestDialAnAssociationThatCameUpAndWentReadsItsData(t *testing.T) {
 		dials = n
 	}
 	l := loopbackListener(t)
+	var acceptErrs []error
+	served := make(chan struct{})
 	go func() {
-		for i := 0; ; i++ {
+		defer close(served)
+		for {
 			c, err := l.AcceptSCTP()
-			if err != nil {
-				return // the listener was closed
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			c.Write([]byte("hello " + strconv.Itoa(i)))
+			if err != nil {
+				acceptErrs = append(acceptErrs, err)
+				continue
+			}
+			c.Write([]byte("hello"))
 			c.Close()
+		}
+	}()
+	defer func() {
+		l.Close()
+		<-served
+		if len(acceptErrs) > 0 {
+			t.Errorf("%d accepts failed; the first: %v", len(acceptErrs), acceptErrs[0])
 		}
 	}()
 	d := &Dialer{Timeout: 10 * time.Second}
@@ -44,7 +60,10 @@ func TestDialAnAssociationThatCameUpAndWentReadsItsData(t *testing.T) {
 	var first error
 	start := time.Now()
 	for i := 0; i < dials; i++ {
-		if err := dialAndRead(d, l.Addr().String(), "hello "+strconv.Itoa(i)); err != nil {
+		if i > 0 && i%100 == 0 && dials > 100 {
+			fmt.Fprintf(os.Stderr, "%d dials in %v, %d failed\n", i, time.Since(start).Round(time.Millisecond), failed)
+		}
+		if err := dialAndRead(d, l.Addr().String(), "hello"); err != nil {
 			failed++
 			if first == nil {
 				first = fmt.Errorf("dial %d: %w", i, err)

@@ -139,7 +139,7 @@ func (p *Poller) Remove(src Source) error {
 	}
 	ended, _ := w.cancel()
 	// The goroutine runs no code of the caller's: it returns at once.
-	<-w.exited
+	w.awaitExit()
 	if !ended {
 		// A failed wait ended the registration first (its Ready, with Err, was taken by a worker)
 		// or a concurrent Remove did.
@@ -178,17 +178,11 @@ func (p *Poller) take(w *watch) (Ready, bool) {
 		return Ready{}, false
 	default:
 	}
-	gen, ok := w.hold()
+	gen, err, ok := w.hold()
 	if !ok {
 		return Ready{}, false
 	}
-	r := Ready{Source: w.src, Data: w.data, Err: w.err, w: w, gen: gen}
-	if w.err != nil {
-		w.mu.Lock()
-		w.endLocked()
-		w.mu.Unlock()
-	}
-	return r, true
+	return Ready{Source: w.src, Data: w.data, Err: err, w: w, gen: gen}, true
 }
 
 // Close stops the poller: every waiting and later Next returns an error that errors.Is
@@ -211,6 +205,9 @@ func (p *Poller) Close() error {
 	for _, w := range ws {
 		w.cancel()
 	}
+	for _, w := range ws {
+		w.awaitExit()
+	}
 	p.wg.Wait()
 	return nil
 }
@@ -226,7 +223,11 @@ func (p *Poller) forget(w *watch) {
 // run is the goroutine of one registration: wait until readable, queue, wait for Done, again.
 func (p *Poller) run(w *watch) {
 	defer p.wg.Done()
-	defer w.exit()
+	defer func() {
+		if _, finish := w.exit(); finish {
+			w.finish()
+		}
+	}()
 	if !w.awaitPrev() {
 		return
 	}
@@ -235,7 +236,9 @@ func (p *Poller) run(w *watch) {
 		if err == errStopped {
 			return
 		}
-		w.err = err // read by the worker's Next, after the queue hands it over
+		w.mu.Lock()
+		w.err = err // handed to a worker by hold
+		w.mu.Unlock()
 		select {
 		case p.q <- w:
 		case <-w.stop:

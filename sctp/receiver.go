@@ -171,6 +171,41 @@ func (w *watch) cancel() (ended, held bool) {
 	return ended, w.held
 }
 
+// awaitExit waits until the registration's goroutine has returned, once the registration has ended.
+// The goroutine may be parked in the netpoller wait, which cancel woke with a read deadline in the
+// past; but Go's runtime drops that wake-up when the deadline changes again before the woken
+// goroutine runs (runtime/netpoll.go: "timeout has been reset ... pretend it has not happened and
+// retry"), and the socket's owner may set its read deadline at any time. So while the goroutine is
+// still in the wait, the deadline in the past is set again, at growing intervals (Remove hung for ever
+// in one of a few thousand tries against a goroutine resetting the deadline).
+func (w *watch) awaitExit() {
+	select {
+	case <-w.exited:
+		return
+	default:
+	}
+	d := time.Millisecond
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.exited:
+			return
+		case <-t.C:
+		}
+		w.mu.Lock()
+		if w.waiting {
+			w.woken = true
+			w.s.setReadDeadline(aLongTimeAgo)
+		}
+		w.mu.Unlock()
+		if d < 100*time.Millisecond {
+			d *= 2
+		}
+		t.Reset(d)
+	}
+}
+
 // awaitPrev waits until the socket's previous registration has let go of it.
 func (w *watch) awaitPrev() bool {
 	if w.prev == nil {
@@ -213,16 +248,22 @@ func (w *watch) wait() error {
 	return nil
 }
 
-// hold marks the socket held and returns the hold's number, or false once the registration has ended.
-func (w *watch) hold() (uint64, bool) {
+// hold marks the socket held and returns the hold's number and the error of the wait, or false once
+// the registration has ended.
+func (w *watch) hold() (gen uint64, err error, ok bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.removed {
-		return 0, false
+		return 0, nil, false
 	}
 	w.held = true
 	w.gen++
-	return w.gen, true
+	if w.err != nil {
+		// Poller: a failed wait; this hold, which hands the error over, ends the registration, in
+		// the same step as it takes the socket (a Remove in between would end it a second time).
+		w.endLocked()
+	}
+	return w.gen, w.err, true
 }
 
 // unhold ends hold gen (a stale or second call does nothing). It reports whether the registration
@@ -242,23 +283,45 @@ func (w *watch) unhold(gen uint64) bool {
 	return live
 }
 
-// exit is the goroutine's last step: the registration ends, and the watch is finished unless a worker
-// still holds the socket (then the worker's Done finishes it). It reports whether the registration
-// ended here rather than by Remove, Close or an earlier error.
-func (w *watch) exit() (ended bool) {
+// exit is the goroutine's last step: the registration ends. It reports whether the registration
+// ended here rather than by Remove, Close or an earlier error, and whether the caller must finish
+// the watch: unless a worker still holds the socket (then the worker's Done finishes it).
+func (w *watch) exit() (ended, finish bool) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	ended = w.endLocked()
 	w.gone = true
 	close(w.exited)
-	finish := !w.held
-	w.mu.Unlock()
-	if finish {
-		w.finish()
-	}
-	return ended
+	return ended, !w.held
 }
 
+// finish lets go of the socket: the next registration may read it. A registration that ended
+// before its turn came (removed while awaiting the previous one) lets go only once the previous one
+// has, so that the chain of registrations of one socket stays a chain: otherwise a third
+// registration would find none in the table and read the socket while the first one's handler still
+// ran. Only the registration's goroutine (exit) can find the previous one still there: a hold
+// (unhold) comes after awaitPrev. The Receiver's goroutine waits (Close waits for it, and the
+// previous registration's goroutine ends on its own); a Poller's previous registration may be held
+// by a worker, which Close does not wait for, so a goroutine of its own waits for it.
 func (w *watch) finish() {
+	if w.prev != nil {
+		select {
+		case <-w.prev:
+		default:
+			if w.q != nil {
+				go func() {
+					<-w.prev
+					w.letGo()
+				}()
+				return
+			}
+			<-w.prev
+		}
+	}
+	w.letGo()
+}
+
+func (w *watch) letGo() {
 	close(w.done)
 	w.forget(w)
 }
@@ -319,7 +382,8 @@ type receiverConfig struct {
 // a *HandlerPanicError for a handler that panicked (recovered only when f is set). f is called at
 // most once per registration, never for one that Remove or Close ended, and Close waits for it. f
 // runs after the receiver has let go of src, on the goroutine that served it, so it may close src or
-// add it again; it must not call the receiver's Close, and a panic in f itself is not recovered.
+// add it again (a new registration of src, made by f or anywhere else, reads src only once f has
+// returned); it must not call the receiver's Close, and a panic in f itself is not recovered.
 // Without it such errors are dropped, and handler panics are not recovered.
 func WithErrorHandler(f func(src Source, err error)) ReceiverOption {
 	return func(c *receiverConfig) { c.onError, c.onErrorSet = f, true }
@@ -403,7 +467,7 @@ func (r *Receiver) Remove(src Source) error {
 	}
 	ended, held := w.cancel()
 	if !held {
-		<-w.exited
+		w.awaitExit()
 	}
 	if !ended {
 		// An error (or a concurrent Remove) ended the registration first: its error handler call
@@ -432,6 +496,9 @@ func (r *Receiver) Close() error {
 	for _, w := range ws {
 		w.cancel()
 	}
+	for _, w := range ws {
+		w.awaitExit()
+	}
 	r.wg.Wait() // every registration's goroutine, its handler and its error handler calls included
 	r.freeBatches()
 	return nil
@@ -446,14 +513,20 @@ func (r *Receiver) forget(w *watch) {
 }
 
 // run is the goroutine of one registration. The error handler is called only when an error, not
-// Remove or Close, ended the registration; deferred, so that a handler that calls runtime.Goexit
-// still ends its registration (with errHandlerGoexit) instead of leaving Close waiting for ever.
+// Remove or Close, ended the registration, and before the watch lets go of the socket: the error
+// handler's call is the registration's last word, and the next registration of the socket reads
+// only after it. All of it is deferred, so that a handler that calls runtime.Goexit still ends its
+// registration (with errHandlerGoexit) instead of leaving Close waiting for ever.
 func (r *Receiver) run(w *watch) {
 	defer r.wg.Done()
 	err := errHandlerGoexit // unless serve returns
 	defer func() {
-		if w.exit() && err != errStopped {
+		ended, finish := w.exit()
+		if ended && err != errStopped {
 			r.onError(w.src, err)
+		}
+		if finish {
+			w.finish()
 		}
 	}()
 	err = r.serve(w)
@@ -473,7 +546,7 @@ func (r *Receiver) serve(w *watch) error {
 		case <-w.stop:
 			return errStopped
 		}
-		gen, ok := w.hold()
+		gen, _, ok := w.hold()
 		if !ok {
 			r.free <- b
 			return errStopped
