@@ -6,7 +6,7 @@
 # (scripts/mkman --check), and every page, sctpio(7) included, renders with groff without a warning.
 # Skips (77) without groff or perl. Finds the build in $B.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 B=${B:-build}
 command -v groff >/dev/null || { echo "skip: no groff"; exit 77; }
 command -v perl >/dev/null || { echo "skip: no perl"; exit 77; }

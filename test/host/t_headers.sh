@@ -6,7 +6,7 @@
 # declarations link against the static library from C++ (extern "C" is right). Needs cc and c++;
 # skips (77) without a C++ compiler.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 B=${B:-build}
 CC=${CC:-cc}
 CXX=${CXX:-c++}

@@ -13,7 +13,7 @@
 #    build/libsctpio.so > abi/libsctpio.so.0.abi` when the release is made.
 # Finds the build in $B.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 B=${B:-build}
 so=$B/libsctpio.so
 [ -f "$so" ] || { echo "no $so: build it first"; exit 1; }
