@@ -6,16 +6,29 @@ package sctp
 
 /*
 #include <stdlib.h>
-#include <string.h>
 #include "sctpio.h"
 
 // One received slot as Go reads it: filled by go_batch_recv in the same call as the receive, so
-// reading a message costs Go no further cgo call. The array lives in C memory next to the batch.
+// reading a message costs Go no further cgo call. The array lives in C memory next to the batch. The
+// bytes themselves are in the batch's Go buffer, at the slot's index times the slot size.
 struct go_slot {
-	const void *data;
 	size_t len;
 	const struct sctpio_rcvinfo *info;
 };
+
+// go_batch_adopt points every slot of b at buf (slots x cap bytes of Go memory, pinned by the caller
+// for as long as b lives), in place of the buffers sctpio_batch_new carved out of its own
+// allocation: the kernel then receives into memory that Go's garbage collector owns, and a slice Go
+// lent out can outlive the container without pointing at freed memory. It is the one place that
+// knows the container's layout (struct sctpio_batch in src/batch.c, visible here through the
+// amalgamation): every receive and add addresses slot i as b->data + i * b->cap and receives through
+// b->iov[i], which this rewrites; TestBatchBytesAreGoMemory checks that the bytes land in buf.
+static void go_batch_adopt(struct sctpio_batch *b, unsigned char *buf)
+{
+	b->data = buf;
+	for (size_t i = 0; i < b->nslots; i++)
+		b->iov[i].iov_base = buf + i * b->cap;
+}
 
 // What one queued message is sent with, in C memory so that no Go pointer is stored in C.
 struct go_bscratch {
@@ -27,18 +40,10 @@ static int go_batch_recv(struct sctpio_batch *b, int fd, struct go_slot *tab)
 {
 	int rc = sctpio_batch_recv(b, fd, 1, 0);
 	for (int i = 0; i < rc; i++) {
-		tab[i].data = sctpio_batch_data(b, (size_t)i, &tab[i].len);
+		sctpio_batch_data(b, (size_t)i, &tab[i].len);
 		tab[i].info = sctpio_batch_info(b, (size_t)i);
 	}
 	return rc;
-}
-
-// go_batch_poison overwrites the bytes the last receive lent out, so that a slice kept past its
-// lifetime reads 0xdb instead of plausible stale data (debug mode). The bytes are the batch's own.
-static void go_batch_poison(struct go_slot *tab, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		memset((void *)tab[i].data, 0xdb, tab[i].len);
 }
 
 static int go_batch_add(struct sctpio_batch *b, const void *p, size_t len, struct go_bscratch *s, int has_to,
@@ -56,6 +61,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -65,37 +71,55 @@ import (
 // ErrBatchClosed is returned for a Batch used after Close.
 var ErrBatchClosed = errors.New("sctp: use of closed batch")
 
-// poisonBatches makes every ReadBatch and Queue overwrite the bytes the batch lent out before with
-// 0xdb. It is on in builds with the sctpiodebug tag (go test -tags sctpiodebug).
+// poisonBatches makes every ReadBatch, Queue and Close overwrite the bytes the batch lent out before
+// with 0xdb. It is on in builds with the sctpiodebug tag (go test -tags sctpiodebug).
 var poisonBatches atomic.Bool
 
 func init() { poisonBatches.Store(debugBuild) }
 
 // Batch is a container of messages moved by one system call: ReadBatch fills it with up to its
-// number of slots (recvmmsg), WriteBatch sends every message queued in it (sendmmsg). Its memory
-// (slots × slotSize bytes and the metadata) is C memory allocated once by NewBatch and freed by
-// Close; reading and writing through it allocate nothing.
+// number of slots (recvmmsg), WriteBatch sends every message queued in it (sendmmsg). Its memory is
+// allocated once by NewBatch: the slot buffers (slots × slotSize bytes) are one Go byte slice, pinned
+// (runtime.Pinner) while the batch is open so that the kernel receives straight into it, and the
+// metadata is C memory that Close frees. Reading and writing through it allocate nothing.
 //
-// ZERO-COPY, READ THIS: Bytes returns a slice that ALIASES the batch's C memory, and Info a pointer
+// ZERO-COPY, READ THIS: Bytes returns a slice that ALIASES the batch's buffer, and Info a pointer
 // into the batch. Both are valid ONLY UNTIL the next ReadBatch, Queue or Close on this batch: the
-// next read overwrites the bytes in place, and after Close the memory is freed (using the slice then
-// is a use-after-free, not a Go error). Copy what must outlive the batch (bytes.Clone,
-// ParseNotification). Builds with the tag sctpiodebug overwrite lent bytes with 0xdb before each
-// reuse so that a slice kept too long shows in tests.
+// next read overwrites the bytes in place (with another message, perhaps from another socket or
+// association when the batch is shared, as a Receiver's are). Copy what must outlive that
+// (bytes.Clone, ParseNotification). A slice kept too long is a bug, but never a memory error: the
+// buffer is Go memory, owned by the garbage collector and kept alive by the slice, so a kept slice
+// reads newer data (or, after Close, the last data), never freed memory. Builds with the tag
+// sctpiodebug overwrite lent bytes with 0xdb before each reuse and at Close, so that a slice kept
+// too long shows in tests.
+//
+// A Batch that becomes unreachable without Close is closed by the garbage collector (its C memory
+// freed, its buffer unpinned); builds with the tag sctpiodebug also print where it was made, as a
+// leak to fix. Close it: a collection may come much later than the last use.
 //
 // A Batch is either receiving or sending: Queue discards received messages, and ReadBatch refuses
 // (ENOTEMPTY) while messages are queued. A Batch may be used by one goroutine at a time; ReadBatch,
 // WriteBatch, Queue and Close are serialised (Close waits for a ReadBatch in progress: end that one
 // with a deadline or by closing the socket), but the accessors must not run concurrently with them.
 type Batch struct {
-	mu    sync.Mutex
-	cb    *C.struct_sctpio_batch
-	tab   *C.struct_go_slot
-	cs    *C.struct_go_bscratch
-	slots int
-	size  int
-	n     int       // messages held from the last ReadBatch
-	infos []RcvInfo // their metadata, converted once per read
+	// The state lives in a separate object that nothing in it points back from, so that the
+	// Batch itself is in no reference cycle (the netpoller callbacks refer to the state) and its
+	// finalizer runs once the program drops it.
+	*batch
+}
+
+type batch struct {
+	mu     sync.Mutex
+	cb     *C.struct_sctpio_batch
+	tab    *C.struct_go_slot
+	cs     *C.struct_go_bscratch
+	buf    []byte         // the slot buffers, slot i at buf[i*size:]; pinned while cb is open
+	pin    runtime.Pinner // pins buf for the C container
+	slots  int
+	size   int
+	n      int       // messages held from the last ReadBatch
+	infos  []RcvInfo // their metadata, converted once per read
+	origin string    // where NewBatch was called, in debug builds (see debugOrigin)
 
 	// State of the netpoller callbacks, which are made once so that a read or write allocates nothing.
 	rfn, wfn func(uintptr) bool
@@ -111,16 +135,21 @@ func NewBatch(slots, slotSize int) (*Batch, error) {
 	if slots <= 0 || slotSize <= 0 {
 		return nil, fmt.Errorf("sctp: NewBatch(%d, %d): %w", slots, slotSize, syscall.EINVAL)
 	}
-	b := &Batch{slots: slots, size: slotSize, infos: make([]RcvInfo, slots)}
+	b := &batch{slots: slots, size: slotSize}
 	if r := C.sctpio_batch_new(&b.cb, C.size_t(slots), C.size_t(slotSize)); r < 0 {
 		return nil, fmt.Errorf("sctp: NewBatch(%d, %d): %w", slots, slotSize, syscall.Errno(-r))
 	}
+	b.infos = make([]RcvInfo, slots)
+	b.buf = make([]byte, slots*slotSize)
+	b.pin.Pin(&b.buf[0])
+	C.go_batch_adopt(b.cb, (*C.uchar)(unsafe.Pointer(&b.buf[0])))
 	b.tab = (*C.struct_go_slot)(C.calloc(C.size_t(slots), C.sizeof_struct_go_slot))
 	b.cs = (*C.struct_go_bscratch)(C.calloc(1, C.sizeof_struct_go_bscratch))
 	if b.tab == nil || b.cs == nil {
-		b.Close()
+		b.free()
 		return nil, fmt.Errorf("sctp: NewBatch(%d, %d): %w", slots, slotSize, syscall.ENOMEM)
 	}
+	b.origin = debugOrigin()
 	b.rfn = func(fd uintptr) bool {
 		b.rc = C.go_batch_recv(b.cb, C.int(fd), b.tab)
 		return b.rc != -C.int(syscall.EAGAIN)
@@ -148,21 +177,43 @@ func NewBatch(slots, slotSize int) (*Batch, error) {
 			}
 		}
 	}
-	return b, nil
+	bb := &Batch{b}
+	runtime.SetFinalizer(bb, (*Batch).dropped)
+	return bb, nil
 }
 
-// Close frees the batch's memory. Every slice from Bytes and pointer from Info dies with it.
+// dropped is the finalizer of a Batch the program let go of without Close.
+func (b *Batch) dropped() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cb != nil {
+		b.free()
+		reportDropped("Batch", b.origin)
+	}
+}
+
+// Close frees the batch's C memory and unpins its buffer. Slices from Bytes stay readable Go memory
+// (holding the last data, or 0xdb in debug builds) but are no longer updated; pointers from Info are
+// likewise Go memory.
 func (b *Batch) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.cb == nil {
 		return ErrBatchClosed
 	}
+	b.release()
+	b.free()
+	runtime.SetFinalizer(b, nil)
+	return nil
+}
+
+// free releases what NewBatch took. b.mu is held, or b is not shared yet.
+func (b *batch) free() {
 	C.sctpio_batch_free(b.cb)
 	C.free(unsafe.Pointer(b.tab))
 	C.free(unsafe.Pointer(b.cs))
+	b.pin.Unpin()
 	b.cb, b.tab, b.cs, b.n = nil, nil, nil, 0
-	return nil
 }
 
 // Slots returns the number of slots; SlotSize the bytes of each.
@@ -174,13 +225,15 @@ func (b *Batch) SlotSize() int { return b.size }
 // Len returns the number of messages (or pieces) the last ReadBatch put in the batch.
 func (b *Batch) Len() int { return b.n }
 
-func (b *Batch) table() []C.struct_go_slot { return unsafe.Slice(b.tab, b.slots)[:b.n] }
+func (b *batch) table() []C.struct_go_slot { return unsafe.Slice(b.tab, b.slots)[:b.n] }
 
 // Bytes returns message i (0 <= i < Len()) of the last ReadBatch, in place: the slice ALIASES the
-// batch's memory and is valid only until the next ReadBatch, Queue or Close on b (see Batch).
+// batch's buffer and is valid only until the next ReadBatch, Queue or Close on b (see Batch). Its
+// capacity is its length, so an append copies rather than writing over the next slot.
 func (b *Batch) Bytes(i int) []byte {
-	t := &b.table()[i]
-	return unsafe.Slice((*byte)(t.data), int(t.len))
+	n := int(b.table()[i].len)
+	off := i * b.size
+	return b.buf[off : off+n : off+n]
 }
 
 // Info returns the metadata of message i of the last ReadBatch: stream, PPID, association, flags
@@ -249,9 +302,14 @@ func (b *Batch) Drop() error {
 }
 
 // release ends the loan of the last read's bytes, poisoning them in debug mode. b.mu is held.
-func (b *Batch) release() {
+func (b *batch) release() {
 	if b.n > 0 && poisonBatches.Load() {
-		C.go_batch_poison(b.tab, C.size_t(b.n))
+		for i, t := range b.table() {
+			poison := b.buf[i*b.size : i*b.size+int(t.len)]
+			for j := range poison {
+				poison[j] = 0xdb
+			}
+		}
 	}
 	b.n = 0
 }
