@@ -17,11 +17,12 @@ type AssocID int32
 // SendFlag modifies how one message is sent.
 type SendFlag uint16
 
-// Send flags (RFC 6458 SCTP_SNDINFO flags). Linux refuses EOF and Abort on one-to-one sockets
-// (EINVAL): use SCTPConn.CloseWrite and SCTPConn.Abort there.
+// Send flags (RFC 6458 SCTP_SNDINFO flags). Abort and SendAll are for one-to-many sockets:
+// on a one-to-one socket Abort fails with EOPNOTSUPP (use SCTPConn.Abort) and SendAll with EINVAL,
+// nothing sent.
 const (
 	Unordered SendFlag = C.SCTPIO_UNORDERED // deliver without regard to stream order
-	EOF       SendFlag = C.SCTPIO_EOF       // one-to-many: start a graceful shutdown after this message
+	EOF       SendFlag = C.SCTPIO_EOF       // send this message (if any), then start a graceful shutdown (either style)
 	Abort     SendFlag = C.SCTPIO_ABORT     // one-to-many: abort the association; the data is the reason
 	SendAll   SendFlag = C.SCTPIO_SENDALL   // one-to-many: send to every association
 	AddrOver  SendFlag = C.SCTPIO_ADDR_OVER // send to the given address, not the primary path
