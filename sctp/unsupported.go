@@ -46,6 +46,9 @@ const (
 	DataUnsent                 uint16           = 0
 	DefaultEvents              EventMask        = 17
 	EOF                        SendFlag         = 2
+	EnableChangeAssoc          ReconfigEnable   = 4
+	EnableResetAssoc           ReconfigEnable   = 2
+	EnableResetStreams         ReconfigEnable   = 1
 	EventAdaptation            EventMask        = 64
 	EventAll                   EventMask        = 4095
 	EventAssocChange           EventMask        = 1
@@ -60,6 +63,12 @@ const (
 	EventShutdown              EventMask        = 16
 	EventStreamChange          EventMask        = 2048
 	EventStreamReset           EventMask        = 512
+	ExtASCONF                  Extension        = 1
+	ExtAuth                    Extension        = 5
+	ExtECN                     Extension        = 0
+	ExtInterleaving            Extension        = 2
+	ExtPR                      Extension        = 3
+	ExtReconfig                Extension        = 4
 	HeartbeatDemand            PeerAddrFlags    = 4
 	HeartbeatOff               PeerAddrFlags    = 2
 	HeartbeatOn                PeerAddrFlags    = 1
@@ -77,12 +86,17 @@ const (
 	NotifyShutdown             NotificationType = 32773
 	NotifyStreamChange         NotificationType = 32780
 	NotifyStreamReset          NotificationType = 32778
+	PFExposeDisable            PFExpose         = 1
+	PFExposeEnable             PFExpose         = 2
+	PFExposeUnset              PFExpose         = 0
 	PMTUDOff                   PeerAddrFlags    = 16
 	PMTUDOn                    PeerAddrFlags    = 8
+	PRAll                      PRPolicy         = 4
 	PRNone                     PRPolicy         = 0
 	PRPrio                     PRPolicy         = 3
 	PRRtx                      PRPolicy         = 2
 	PRTTL                      PRPolicy         = 1
+	PSOff                                       = 65535
 	PartialDeliveryAborted                      = 0
 	PathActive                 PathState        = 2
 	PathInactive               PathState        = 0
@@ -103,11 +117,18 @@ const (
 	RecvUnordered              RecvFlag         = 4
 	ResetDenied                uint16           = 4
 	ResetFailed                uint16           = 8
+	ResetIn                    ResetDirection   = 1
 	ResetIncoming              uint16           = 1
+	ResetOut                   ResetDirection   = 2
 	ResetOutgoing              uint16           = 2
 	Restart                    AssocChangeState = 2
 	SackDelayOff               PeerAddrFlags    = 64
 	SackDelayOn                PeerAddrFlags    = 32
+	SchedFC                    Scheduler        = 3
+	SchedFCFS                  Scheduler        = 0
+	SchedPrio                  Scheduler        = 1
+	SchedRR                    Scheduler        = 2
+	SchedWFQ                   Scheduler        = 4
 	SendAll                    SendFlag         = 8
 	ShutdownComp               AssocChangeState = 3
 	StateClosed                AssocState       = 1
@@ -163,6 +184,14 @@ func (AssocChangeState) String() string { return "" }
 
 type AssocID int32
 
+type AssocParams struct {
+	MaxRetrans       uint16
+	CookieLife       time.Duration
+	PeerDestinations uint16
+	PeerRWnd         uint32
+	LocalRWnd        uint32
+}
+
 type AssocReset struct {
 	NotificationHeader
 	LocalTSN  uint32
@@ -174,6 +203,25 @@ func (*AssocReset) String() string { return "" }
 type AssocState int32
 
 func (AssocState) String() string { return "" }
+
+type AssocStats struct {
+	MaxRTOAddr    netip.AddrPort
+	MaxRTOTicks   uint64
+	SacksIn       uint64
+	SacksOut      uint64
+	PacketsIn     uint64
+	PacketsOut    uint64
+	RtxChunks     uint64
+	OutOfSeqTSNs  uint64
+	DupChunksIn   uint64
+	GapAcksIn     uint64
+	UnorderedIn   uint64
+	UnorderedOut  uint64
+	OrderedIn     uint64
+	OrderedOut    uint64
+	CtrlChunksIn  uint64
+	CtrlChunksOut uint64
+}
 
 type Authentication struct {
 	NotificationHeader
@@ -209,6 +257,11 @@ func (*Batch) SlotSize() int { return 0 }
 
 func (*Batch) Slots() int { return 0 }
 
+type DelayedSack struct {
+	Delay time.Duration
+	Freq  uint32
+}
+
 type Dialer struct {
 	LocalAddr *Addr
 	Timeout   time.Duration
@@ -234,7 +287,17 @@ type Endpoint struct {
 
 func (*Endpoint) Abort(id AssocID, reason []byte) error { return errUnsupported("abort") }
 
+func (*Endpoint) AdaptationLayer() (uint32, error) { return 0, errUnsupported("adaptationLayer") }
+
+func (*Endpoint) AddStreams(id AssocID, in uint16, out uint16) error {
+	return errUnsupported("addStreams")
+}
+
 func (*Endpoint) AssocIDs() ([]AssocID, error) { return nil, errUnsupported("assocIDs") }
+
+func (*Endpoint) AssocParams(id AssocID) (AssocParams, error) {
+	return AssocParams{}, errUnsupported("assocParams")
+}
 
 func (*Endpoint) BindAdd(ips ...netip.Addr) error { return errUnsupported("bindAdd") }
 
@@ -246,16 +309,66 @@ func (*Endpoint) Connect(ctx context.Context, raddr *Addr) (AssocID, error) {
 	return 0, errUnsupported("connect")
 }
 
+func (*Endpoint) Context(id AssocID) (uint32, error) { return 0, errUnsupported("context") }
+
+func (*Endpoint) DefaultPRInfo(id AssocID) (PRPolicy, uint32, error) {
+	return 0, 0, errUnsupported("defaultPRInfo")
+}
+
+func (*Endpoint) DefaultSendInfo(id AssocID) (SndInfo, error) {
+	return SndInfo{}, errUnsupported("defaultSendInfo")
+}
+
+func (*Endpoint) DelayedSack(id AssocID) (DelayedSack, error) {
+	return DelayedSack{}, errUnsupported("delayedSack")
+}
+
+func (*Endpoint) DisableFragments() (bool, error) { return false, errUnsupported("disableFragments") }
+
+func (*Endpoint) EnableStreamReset(id AssocID) (ReconfigEnable, error) {
+	return 0, errUnsupported("enableStreamReset")
+}
+
+func (*Endpoint) Events(id AssocID) (EventMask, error) { return 0, errUnsupported("events") }
+
+func (*Endpoint) Extension(id AssocID, ext Extension) (bool, error) {
+	return false, errUnsupported("extension")
+}
+
+func (*Endpoint) FragmentInterleave() (int, error) { return 0, errUnsupported("fragmentInterleave") }
+
 func (*Endpoint) InitMsg() (InitMsg, error) { return InitMsg{}, errUnsupported("initMsg") }
 
 func (*Endpoint) LocalAddr() net.Addr { return nil }
 
 func (*Endpoint) LocalAddrs(id AssocID) (*Addr, error) { return nil, errUnsupported("localAddrs") }
 
+func (*Endpoint) MaxBurst(id AssocID) (int, error) { return 0, errUnsupported("maxBurst") }
+
+func (*Endpoint) MaxSeg(id AssocID) (int, error) { return 0, errUnsupported("maxSeg") }
+
 func (*Endpoint) NoDelay() (bool, error) { return false, errUnsupported("noDelay") }
+
+func (*Endpoint) PFExpose(id AssocID) (PFExpose, error) { return 0, errUnsupported("pFExpose") }
+
+func (*Endpoint) PLPMTUDProbeInterval(id AssocID, peer netip.AddrPort) (time.Duration, error) {
+	return 0, errUnsupported("pLPMTUDProbeInterval")
+}
+
+func (*Endpoint) PRStatus(id AssocID, p PRPolicy) (PRStatus, error) {
+	return PRStatus{}, errUnsupported("pRStatus")
+}
+
+func (*Endpoint) PartialDeliveryPoint() (int, error) {
+	return 0, errUnsupported("partialDeliveryPoint")
+}
 
 func (*Endpoint) PathInfo(id AssocID, addr netip.AddrPort) (PathInfo, error) {
 	return PathInfo{}, errUnsupported("pathInfo")
+}
+
+func (*Endpoint) PathThresholds(id AssocID, addr netip.AddrPort) (PathThresholds, error) {
+	return PathThresholds{}, errUnsupported("pathThresholds")
 }
 
 func (*Endpoint) PeelOff(id AssocID) (*SCTPConn, error) { return nil, errUnsupported("peelOff") }
@@ -266,6 +379,10 @@ func (*Endpoint) PeerAddrParams(id AssocID, addr netip.AddrPort) (PeerAddrParams
 
 func (*Endpoint) PeerAddrs(id AssocID) (*Addr, error) { return nil, errUnsupported("peerAddrs") }
 
+func (*Endpoint) Primary(id AssocID) (netip.AddrPort, error) {
+	return netip.AddrPort{}, errUnsupported("primary")
+}
+
 func (*Endpoint) RTOInfo(id AssocID) (RTOInfo, error) { return RTOInfo{}, errUnsupported("rTOInfo") }
 
 func (*Endpoint) ReadBatch(b *Batch) (int, error) { return 0, errUnsupported("read") }
@@ -274,22 +391,80 @@ func (*Endpoint) ReadBuffer() (int, error) { return 0, errUnsupported("read") }
 
 func (*Endpoint) ReadMsgFrom(b []byte, info *RcvInfo) (int, error) { return 0, errUnsupported("read") }
 
+func (*Endpoint) ResetAssoc(id AssocID) error { return errUnsupported("resetAssoc") }
+
+func (*Endpoint) ResetStreams(id AssocID, dir ResetDirection, streams ...uint16) error {
+	return errUnsupported("resetStreams")
+}
+
+func (*Endpoint) SetAdaptationLayer(v uint32) error { return errUnsupported("setAdaptationLayer") }
+
+func (*Endpoint) SetAssocParams(id AssocID, p AssocParams) error {
+	return errUnsupported("setAssocParams")
+}
+
 func (*Endpoint) SetAutoClose(d time.Duration) error { return errUnsupported("setAutoClose") }
+
+func (*Endpoint) SetContext(id AssocID, v uint32) error { return errUnsupported("setContext") }
 
 func (*Endpoint) SetDeadline(t time.Time) error { return errUnsupported("setDeadline") }
 
+func (*Endpoint) SetDefaultPRInfo(id AssocID, p PRPolicy, value uint32) error {
+	return errUnsupported("setDefaultPRInfo")
+}
+
 func (*Endpoint) SetDefaultSendInfo(id AssocID, info SndInfo) error {
 	return errUnsupported("setDefaultSendInfo")
+}
+
+func (*Endpoint) SetDelayedSack(id AssocID, d DelayedSack) error {
+	return errUnsupported("setDelayedSack")
+}
+
+func (*Endpoint) SetDisableFragments(on bool) error { return errUnsupported("setDisableFragments") }
+
+func (*Endpoint) SetEnableStreamReset(id AssocID, f ReconfigEnable) error {
+	return errUnsupported("setEnableStreamReset")
+}
+
+func (*Endpoint) SetExtension(id AssocID, ext Extension, on bool) error {
+	return errUnsupported("setExtension")
+}
+
+func (*Endpoint) SetFragmentInterleave(level int) error {
+	return errUnsupported("setFragmentInterleave")
 }
 
 func (*Endpoint) SetInitMsg(m InitMsg) error { return errUnsupported("setInitMsg") }
 
 func (*Endpoint) SetLinger(sec int) error { return errUnsupported("setLinger") }
 
+func (*Endpoint) SetMaxBurst(id AssocID, packets int) error { return errUnsupported("setMaxBurst") }
+
+func (*Endpoint) SetMaxSeg(id AssocID, bytes int) error { return errUnsupported("setMaxSeg") }
+
 func (*Endpoint) SetNoDelay(on bool) error { return errUnsupported("setNoDelay") }
+
+func (*Endpoint) SetPFExpose(id AssocID, how PFExpose) error { return errUnsupported("setPFExpose") }
+
+func (*Endpoint) SetPLPMTUDProbeInterval(id AssocID, peer netip.AddrPort, d time.Duration) error {
+	return errUnsupported("setPLPMTUDProbeInterval")
+}
+
+func (*Endpoint) SetPartialDeliveryPoint(bytes int) error {
+	return errUnsupported("setPartialDeliveryPoint")
+}
+
+func (*Endpoint) SetPathThresholds(id AssocID, t PathThresholds) error {
+	return errUnsupported("setPathThresholds")
+}
 
 func (*Endpoint) SetPeerAddrParams(id AssocID, p PeerAddrParams) error {
 	return errUnsupported("setPeerAddrParams")
+}
+
+func (*Endpoint) SetPeerPrimary(id AssocID, local netip.AddrPort) error {
+	return errUnsupported("setPeerPrimary")
 }
 
 func (*Endpoint) SetPrimary(id AssocID, addr netip.AddrPort) error {
@@ -304,13 +479,39 @@ func (*Endpoint) SetReadDeadline(t time.Time) error { return errUnsupported("set
 
 func (*Endpoint) SetRecvNextInfo(on bool) error { return errUnsupported("setRecvNextInfo") }
 
+func (*Endpoint) SetStreamScheduler(id AssocID, sc Scheduler) error {
+	return errUnsupported("setStreamScheduler")
+}
+
+func (*Endpoint) SetStreamSchedulerValue(id AssocID, stream uint16, value uint16) error {
+	return errUnsupported("setStreamSchedulerValue")
+}
+
+func (*Endpoint) SetUDPEncapsPort(id AssocID, peer netip.AddrPort, port uint16) error {
+	return errUnsupported("setUDPEncapsPort")
+}
+
 func (*Endpoint) SetWriteBuffer(bytes int) error { return errUnsupported("setWriteBuffer") }
 
 func (*Endpoint) SetWriteDeadline(t time.Time) error { return errUnsupported("setWriteDeadline") }
 
 func (*Endpoint) Shutdown(id AssocID) error { return errUnsupported("shutdown") }
 
+func (*Endpoint) Stats(id AssocID) (AssocStats, error) { return AssocStats{}, errUnsupported("stats") }
+
 func (*Endpoint) Status(id AssocID) (Status, error) { return Status{}, errUnsupported("status") }
+
+func (*Endpoint) StreamPRStatus(id AssocID, stream uint16, p PRPolicy) (PRStatus, error) {
+	return PRStatus{}, errUnsupported("streamPRStatus")
+}
+
+func (*Endpoint) StreamScheduler(id AssocID) (Scheduler, error) {
+	return 0, errUnsupported("streamScheduler")
+}
+
+func (*Endpoint) StreamSchedulerValue(id AssocID, stream uint16) (uint16, error) {
+	return 0, errUnsupported("streamSchedulerValue")
+}
 
 func (*Endpoint) Subscribe(events EventMask) error { return errUnsupported("subscribe") }
 
@@ -319,6 +520,10 @@ func (*Endpoint) SubscribeAssoc(id AssocID, events EventMask) error {
 }
 
 func (*Endpoint) SyscallConn() (syscall.RawConn, error) { return nil, errUnsupported("syscallConn") }
+
+func (*Endpoint) UDPEncapsPort(id AssocID, peer netip.AddrPort) (uint16, error) {
+	return 0, errUnsupported("uDPEncapsPort")
+}
 
 func (*Endpoint) WriteBatch(b *Batch) (int, error) { return 0, errUnsupported("write") }
 
@@ -331,6 +536,10 @@ func (*Endpoint) WriteMsgTo(b []byte, info *SndInfo, to netip.AddrPort) (int, er
 func (*Endpoint) socket() *sock { return nil }
 
 type EventMask uint32
+
+type Extension int
+
+func (Extension) String() string { return "" }
 
 type HandlerPanicError struct {
 	Value any
@@ -404,7 +613,14 @@ type NotificationType uint16
 
 func (NotificationType) String() string { return "" }
 
+type PFExpose int
+
 type PRPolicy uint16
+
+type PRStatus struct {
+	AbandonedUnsent uint64
+	AbandonedSent   uint64
+}
 
 type PartialDelivery struct {
 	NotificationHeader
@@ -427,6 +643,14 @@ type PathInfo struct {
 type PathState int32
 
 func (PathState) String() string { return "" }
+
+type PathThresholds struct {
+	Addr           netip.AddrPort
+	PathMaxRetrans uint16
+	PFThreshold    uint16
+	PSThreshold    uint16
+	HasPS          bool
+}
 
 type PeerAddrChange struct {
 	NotificationHeader
@@ -509,6 +733,8 @@ func (*Receiver) Remove(src Source) error { return errUnsupported("remove") }
 
 type ReceiverOption func(*receiverConfig)
 
+type ReconfigEnable uint
+
 type RecvFlag uint32
 
 type RemoteError struct {
@@ -519,10 +745,20 @@ type RemoteError struct {
 
 func (*RemoteError) String() string { return "" }
 
+type ResetDirection uint
+
 type SCTPConn struct {
 }
 
 func (*SCTPConn) Abort() error { return errUnsupported("abort") }
+
+func (*SCTPConn) AdaptationLayer() (uint32, error) { return 0, errUnsupported("adaptationLayer") }
+
+func (*SCTPConn) AddStreams(in uint16, out uint16) error { return errUnsupported("addStreams") }
+
+func (*SCTPConn) AssocParams() (AssocParams, error) {
+	return AssocParams{}, errUnsupported("assocParams")
+}
 
 func (*SCTPConn) BindAdd(ips ...netip.Addr) error { return errUnsupported("bindAdd") }
 
@@ -532,14 +768,62 @@ func (*SCTPConn) Close() error { return errUnsupported("close") }
 
 func (*SCTPConn) CloseWrite() error { return errUnsupported("close") }
 
+func (*SCTPConn) Context() (uint32, error) { return 0, errUnsupported("context") }
+
+func (*SCTPConn) DefaultPRInfo() (PRPolicy, uint32, error) {
+	return 0, 0, errUnsupported("defaultPRInfo")
+}
+
+func (*SCTPConn) DefaultSendInfo() (SndInfo, error) {
+	return SndInfo{}, errUnsupported("defaultSendInfo")
+}
+
+func (*SCTPConn) DelayedSack() (DelayedSack, error) {
+	return DelayedSack{}, errUnsupported("delayedSack")
+}
+
+func (*SCTPConn) DisableFragments() (bool, error) { return false, errUnsupported("disableFragments") }
+
+func (*SCTPConn) EnableStreamReset() (ReconfigEnable, error) {
+	return 0, errUnsupported("enableStreamReset")
+}
+
+func (*SCTPConn) Events() (EventMask, error) { return 0, errUnsupported("events") }
+
+func (*SCTPConn) Extension(e Extension) (bool, error) { return false, errUnsupported("extension") }
+
+func (*SCTPConn) FragmentInterleave() (int, error) { return 0, errUnsupported("fragmentInterleave") }
+
 func (*SCTPConn) LocalAddr() net.Addr { return nil }
 
 func (*SCTPConn) LocalAddrs() (*Addr, error) { return nil, errUnsupported("localAddrs") }
 
+func (*SCTPConn) MaxBurst() (int, error) { return 0, errUnsupported("maxBurst") }
+
+func (*SCTPConn) MaxSeg() (int, error) { return 0, errUnsupported("maxSeg") }
+
 func (*SCTPConn) NoDelay() (bool, error) { return false, errUnsupported("noDelay") }
+
+func (*SCTPConn) PFExpose() (PFExpose, error) { return 0, errUnsupported("pFExpose") }
+
+func (*SCTPConn) PLPMTUDProbeInterval(peer netip.AddrPort) (time.Duration, error) {
+	return 0, errUnsupported("pLPMTUDProbeInterval")
+}
+
+func (*SCTPConn) PRStatus(p PRPolicy) (PRStatus, error) {
+	return PRStatus{}, errUnsupported("pRStatus")
+}
+
+func (*SCTPConn) PartialDeliveryPoint() (int, error) {
+	return 0, errUnsupported("partialDeliveryPoint")
+}
 
 func (*SCTPConn) PathInfo(addr netip.AddrPort) (PathInfo, error) {
 	return PathInfo{}, errUnsupported("pathInfo")
+}
+
+func (*SCTPConn) PathThresholds(addr netip.AddrPort) (PathThresholds, error) {
+	return PathThresholds{}, errUnsupported("pathThresholds")
 }
 
 func (*SCTPConn) PeerAddrParams(addr netip.AddrPort) (PeerAddrParams, error) {
@@ -547,6 +831,10 @@ func (*SCTPConn) PeerAddrParams(addr netip.AddrPort) (PeerAddrParams, error) {
 }
 
 func (*SCTPConn) PeerAddrs() (*Addr, error) { return nil, errUnsupported("peerAddrs") }
+
+func (*SCTPConn) Primary() (netip.AddrPort, error) {
+	return netip.AddrPort{}, errUnsupported("primary")
+}
 
 func (*SCTPConn) RTOInfo() (RTOInfo, error) { return RTOInfo{}, errUnsupported("rTOInfo") }
 
@@ -560,17 +848,67 @@ func (*SCTPConn) ReadMsg(b []byte, info *RcvInfo) (int, error) { return 0, errUn
 
 func (*SCTPConn) RemoteAddr() net.Addr { return nil }
 
+func (*SCTPConn) ResetAssoc() error { return errUnsupported("resetAssoc") }
+
+func (*SCTPConn) ResetStreams(dir ResetDirection, streams ...uint16) error {
+	return errUnsupported("resetStreams")
+}
+
+func (*SCTPConn) SetAdaptationLayer(v uint32) error { return errUnsupported("setAdaptationLayer") }
+
+func (*SCTPConn) SetAssocParams(p AssocParams) error { return errUnsupported("setAssocParams") }
+
+func (*SCTPConn) SetContext(v uint32) error { return errUnsupported("setContext") }
+
 func (*SCTPConn) SetDeadline(t time.Time) error { return errUnsupported("setDeadline") }
+
+func (*SCTPConn) SetDefaultPRInfo(p PRPolicy, value uint32) error {
+	return errUnsupported("setDefaultPRInfo")
+}
 
 func (*SCTPConn) SetDefaultSendInfo(info SndInfo) error { return errUnsupported("setDefaultSendInfo") }
 
+func (*SCTPConn) SetDelayedSack(d DelayedSack) error { return errUnsupported("setDelayedSack") }
+
+func (*SCTPConn) SetDisableFragments(on bool) error { return errUnsupported("setDisableFragments") }
+
+func (*SCTPConn) SetEnableStreamReset(f ReconfigEnable) error {
+	return errUnsupported("setEnableStreamReset")
+}
+
+func (*SCTPConn) SetExtension(e Extension, on bool) error { return errUnsupported("setExtension") }
+
+func (*SCTPConn) SetFragmentInterleave(level int) error {
+	return errUnsupported("setFragmentInterleave")
+}
+
 func (*SCTPConn) SetLinger(sec int) error { return errUnsupported("setLinger") }
 
+func (*SCTPConn) SetMaxBurst(packets int) error { return errUnsupported("setMaxBurst") }
+
+func (*SCTPConn) SetMaxSeg(bytes int) error { return errUnsupported("setMaxSeg") }
+
 func (*SCTPConn) SetNoDelay(on bool) error { return errUnsupported("setNoDelay") }
+
+func (*SCTPConn) SetPFExpose(how PFExpose) error { return errUnsupported("setPFExpose") }
+
+func (*SCTPConn) SetPLPMTUDProbeInterval(peer netip.AddrPort, d time.Duration) error {
+	return errUnsupported("setPLPMTUDProbeInterval")
+}
+
+func (*SCTPConn) SetPartialDeliveryPoint(bytes int) error {
+	return errUnsupported("setPartialDeliveryPoint")
+}
+
+func (*SCTPConn) SetPathThresholds(t PathThresholds) error {
+	return errUnsupported("setPathThresholds")
+}
 
 func (*SCTPConn) SetPeerAddrParams(p PeerAddrParams) error {
 	return errUnsupported("setPeerAddrParams")
 }
+
+func (*SCTPConn) SetPeerPrimary(local netip.AddrPort) error { return errUnsupported("setPeerPrimary") }
 
 func (*SCTPConn) SetPrimary(addr netip.AddrPort) error { return errUnsupported("setPrimary") }
 
@@ -582,15 +920,41 @@ func (*SCTPConn) SetReadDeadline(t time.Time) error { return errUnsupported("set
 
 func (*SCTPConn) SetRecvNextInfo(on bool) error { return errUnsupported("setRecvNextInfo") }
 
+func (*SCTPConn) SetStreamScheduler(sc Scheduler) error { return errUnsupported("setStreamScheduler") }
+
+func (*SCTPConn) SetStreamSchedulerValue(stream uint16, value uint16) error {
+	return errUnsupported("setStreamSchedulerValue")
+}
+
+func (*SCTPConn) SetUDPEncapsPort(peer netip.AddrPort, port uint16) error {
+	return errUnsupported("setUDPEncapsPort")
+}
+
 func (*SCTPConn) SetWriteBuffer(bytes int) error { return errUnsupported("setWriteBuffer") }
 
 func (*SCTPConn) SetWriteDeadline(t time.Time) error { return errUnsupported("setWriteDeadline") }
 
+func (*SCTPConn) Stats() (AssocStats, error) { return AssocStats{}, errUnsupported("stats") }
+
 func (*SCTPConn) Status() (Status, error) { return Status{}, errUnsupported("status") }
+
+func (*SCTPConn) StreamPRStatus(stream uint16, p PRPolicy) (PRStatus, error) {
+	return PRStatus{}, errUnsupported("streamPRStatus")
+}
+
+func (*SCTPConn) StreamScheduler() (Scheduler, error) { return 0, errUnsupported("streamScheduler") }
+
+func (*SCTPConn) StreamSchedulerValue(stream uint16) (uint16, error) {
+	return 0, errUnsupported("streamSchedulerValue")
+}
 
 func (*SCTPConn) Subscribe(events EventMask) error { return errUnsupported("subscribe") }
 
 func (*SCTPConn) SyscallConn() (syscall.RawConn, error) { return nil, errUnsupported("syscallConn") }
+
+func (*SCTPConn) UDPEncapsPort(peer netip.AddrPort) (uint16, error) {
+	return 0, errUnsupported("uDPEncapsPort")
+}
 
 func (*SCTPConn) Write(b []byte) (int, error) { return 0, errUnsupported("write") }
 
@@ -601,6 +965,8 @@ func (*SCTPConn) WriteBuffer() (int, error) { return 0, errUnsupported("write") 
 func (*SCTPConn) WriteMsg(b []byte, info *SndInfo) (int, error) { return 0, errUnsupported("write") }
 
 func (*SCTPConn) socket() *sock { return nil }
+
+type Scheduler int
 
 type SendFailed struct {
 	NotificationHeader
