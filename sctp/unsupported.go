@@ -69,6 +69,8 @@ const (
 	ExtInterleaving            Extension        = 2
 	ExtPR                      Extension        = 3
 	ExtReconfig                Extension        = 4
+	HMACSHA1                   uint16           = 1
+	HMACSHA256                 uint16           = 3
 	HeartbeatDemand            PeerAddrFlags    = 4
 	HeartbeatOff               PeerAddrFlags    = 2
 	HeartbeatOn                PeerAddrFlags    = 1
@@ -299,6 +301,10 @@ func (*Endpoint) AssocParams(id AssocID) (AssocParams, error) {
 	return AssocParams{}, errUnsupported("assocParams")
 }
 
+func (*Endpoint) AuthActiveKey(id AssocID) (uint16, error) { return 0, errUnsupported("authActiveKey") }
+
+func (*Endpoint) AutoASCONF() (bool, error) { return false, errUnsupported("autoASCONF") }
+
 func (*Endpoint) BindAdd(ips ...netip.Addr) error { return errUnsupported("bindAdd") }
 
 func (*Endpoint) BindRemove(ips ...netip.Addr) error { return errUnsupported("bindRemove") }
@@ -311,6 +317,10 @@ func (*Endpoint) Connect(ctx context.Context, raddr *Addr) (AssocID, error) {
 
 func (*Endpoint) Context(id AssocID) (uint32, error) { return 0, errUnsupported("context") }
 
+func (*Endpoint) DeactivateAuthKey(id AssocID, keyID uint16) error {
+	return errUnsupported("deactivateAuthKey")
+}
+
 func (*Endpoint) DefaultPRInfo(id AssocID) (PRPolicy, uint32, error) {
 	return 0, 0, errUnsupported("defaultPRInfo")
 }
@@ -321,6 +331,10 @@ func (*Endpoint) DefaultSendInfo(id AssocID) (SndInfo, error) {
 
 func (*Endpoint) DelayedSack(id AssocID) (DelayedSack, error) {
 	return DelayedSack{}, errUnsupported("delayedSack")
+}
+
+func (*Endpoint) DeleteAuthKey(id AssocID, keyID uint16) error {
+	return errUnsupported("deleteAuthKey")
 }
 
 func (*Endpoint) DisableFragments() (bool, error) { return false, errUnsupported("disableFragments") }
@@ -337,11 +351,17 @@ func (*Endpoint) Extension(id AssocID, ext Extension) (bool, error) {
 
 func (*Endpoint) FragmentInterleave() (int, error) { return 0, errUnsupported("fragmentInterleave") }
 
+func (*Endpoint) HMACIdents() ([]uint16, error) { return nil, errUnsupported("hMACIdents") }
+
 func (*Endpoint) InitMsg() (InitMsg, error) { return InitMsg{}, errUnsupported("initMsg") }
 
 func (*Endpoint) LocalAddr() net.Addr { return nil }
 
 func (*Endpoint) LocalAddrs(id AssocID) (*Addr, error) { return nil, errUnsupported("localAddrs") }
+
+func (*Endpoint) LocalAuthChunks(id AssocID) ([]uint8, error) {
+	return nil, errUnsupported("localAuthChunks")
+}
 
 func (*Endpoint) MaxBurst(id AssocID) (int, error) { return 0, errUnsupported("maxBurst") }
 
@@ -379,6 +399,10 @@ func (*Endpoint) PeerAddrParams(id AssocID, addr netip.AddrPort) (PeerAddrParams
 
 func (*Endpoint) PeerAddrs(id AssocID) (*Addr, error) { return nil, errUnsupported("peerAddrs") }
 
+func (*Endpoint) PeerAuthChunks(id AssocID) ([]uint8, error) {
+	return nil, errUnsupported("peerAuthChunks")
+}
+
 func (*Endpoint) Primary(id AssocID) (netip.AddrPort, error) {
 	return netip.AddrPort{}, errUnsupported("primary")
 }
@@ -402,6 +426,18 @@ func (*Endpoint) SetAdaptationLayer(v uint32) error { return errUnsupported("set
 func (*Endpoint) SetAssocParams(id AssocID, p AssocParams) error {
 	return errUnsupported("setAssocParams")
 }
+
+func (*Endpoint) SetAuthActiveKey(id AssocID, keyID uint16) error {
+	return errUnsupported("setAuthActiveKey")
+}
+
+func (*Endpoint) SetAuthChunk(chunkType uint8) error { return errUnsupported("setAuthChunk") }
+
+func (*Endpoint) SetAuthKey(id AssocID, keyID uint16, key []byte) error {
+	return errUnsupported("setAuthKey")
+}
+
+func (*Endpoint) SetAutoASCONF(on bool) error { return errUnsupported("setAutoASCONF") }
 
 func (*Endpoint) SetAutoClose(d time.Duration) error { return errUnsupported("setAutoClose") }
 
@@ -434,6 +470,8 @@ func (*Endpoint) SetExtension(id AssocID, ext Extension, on bool) error {
 func (*Endpoint) SetFragmentInterleave(level int) error {
 	return errUnsupported("setFragmentInterleave")
 }
+
+func (*Endpoint) SetHMACIdents(ids ...uint16) error { return errUnsupported("setHMACIdents") }
 
 func (*Endpoint) SetInitMsg(m InitMsg) error { return errUnsupported("setInitMsg") }
 
@@ -760,6 +798,10 @@ func (*SCTPConn) AssocParams() (AssocParams, error) {
 	return AssocParams{}, errUnsupported("assocParams")
 }
 
+func (*SCTPConn) AuthActiveKey() (uint16, error) { return 0, errUnsupported("authActiveKey") }
+
+func (*SCTPConn) AutoASCONF() (bool, error) { return false, errUnsupported("autoASCONF") }
+
 func (*SCTPConn) BindAdd(ips ...netip.Addr) error { return errUnsupported("bindAdd") }
 
 func (*SCTPConn) BindRemove(ips ...netip.Addr) error { return errUnsupported("bindRemove") }
@@ -769,6 +811,8 @@ func (*SCTPConn) Close() error { return errUnsupported("close") }
 func (*SCTPConn) CloseWrite() error { return errUnsupported("close") }
 
 func (*SCTPConn) Context() (uint32, error) { return 0, errUnsupported("context") }
+
+func (*SCTPConn) DeactivateAuthKey(keyID uint16) error { return errUnsupported("deactivateAuthKey") }
 
 func (*SCTPConn) DefaultPRInfo() (PRPolicy, uint32, error) {
 	return 0, 0, errUnsupported("defaultPRInfo")
@@ -782,6 +826,8 @@ func (*SCTPConn) DelayedSack() (DelayedSack, error) {
 	return DelayedSack{}, errUnsupported("delayedSack")
 }
 
+func (*SCTPConn) DeleteAuthKey(keyID uint16) error { return errUnsupported("deleteAuthKey") }
+
 func (*SCTPConn) DisableFragments() (bool, error) { return false, errUnsupported("disableFragments") }
 
 func (*SCTPConn) EnableStreamReset() (ReconfigEnable, error) {
@@ -794,9 +840,13 @@ func (*SCTPConn) Extension(e Extension) (bool, error) { return false, errUnsuppo
 
 func (*SCTPConn) FragmentInterleave() (int, error) { return 0, errUnsupported("fragmentInterleave") }
 
+func (*SCTPConn) HMACIdents() ([]uint16, error) { return nil, errUnsupported("hMACIdents") }
+
 func (*SCTPConn) LocalAddr() net.Addr { return nil }
 
 func (*SCTPConn) LocalAddrs() (*Addr, error) { return nil, errUnsupported("localAddrs") }
+
+func (*SCTPConn) LocalAuthChunks() ([]uint8, error) { return nil, errUnsupported("localAuthChunks") }
 
 func (*SCTPConn) MaxBurst() (int, error) { return 0, errUnsupported("maxBurst") }
 
@@ -832,6 +882,8 @@ func (*SCTPConn) PeerAddrParams(addr netip.AddrPort) (PeerAddrParams, error) {
 
 func (*SCTPConn) PeerAddrs() (*Addr, error) { return nil, errUnsupported("peerAddrs") }
 
+func (*SCTPConn) PeerAuthChunks() ([]uint8, error) { return nil, errUnsupported("peerAuthChunks") }
+
 func (*SCTPConn) Primary() (netip.AddrPort, error) {
 	return netip.AddrPort{}, errUnsupported("primary")
 }
@@ -858,6 +910,14 @@ func (*SCTPConn) SetAdaptationLayer(v uint32) error { return errUnsupported("set
 
 func (*SCTPConn) SetAssocParams(p AssocParams) error { return errUnsupported("setAssocParams") }
 
+func (*SCTPConn) SetAuthActiveKey(keyID uint16) error { return errUnsupported("setAuthActiveKey") }
+
+func (*SCTPConn) SetAuthChunk(chunkType uint8) error { return errUnsupported("setAuthChunk") }
+
+func (*SCTPConn) SetAuthKey(keyID uint16, key []byte) error { return errUnsupported("setAuthKey") }
+
+func (*SCTPConn) SetAutoASCONF(on bool) error { return errUnsupported("setAutoASCONF") }
+
 func (*SCTPConn) SetContext(v uint32) error { return errUnsupported("setContext") }
 
 func (*SCTPConn) SetDeadline(t time.Time) error { return errUnsupported("setDeadline") }
@@ -881,6 +941,8 @@ func (*SCTPConn) SetExtension(e Extension, on bool) error { return errUnsupporte
 func (*SCTPConn) SetFragmentInterleave(level int) error {
 	return errUnsupported("setFragmentInterleave")
 }
+
+func (*SCTPConn) SetHMACIdents(ids ...uint16) error { return errUnsupported("setHMACIdents") }
 
 func (*SCTPConn) SetLinger(sec int) error { return errUnsupported("setLinger") }
 
