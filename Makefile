@@ -33,8 +33,9 @@ TESTS     := $(sort $(wildcard test/t_*.c))
 TESTBINS  := $(TESTS:test/%.c=$(B)/test/%)
 # Shell tests (interoperation with other tools) run from test/ and find the build through $B.
 TESTSCRIPTS := $(sort $(wildcard test/t_*.sh))
-# Tests of scripts/sctp-run itself run on the host, each starting the harness (see the test target).
-HARNESSTESTS := $(sort $(wildcard test/harness/t_*.sh))
+# Tests that run on the host, before the guest (see the test target): those of scripts/sctp-run itself
+# (each starts the harness) and those that need no SCTP and crawl in the emulator (test/host).
+HARNESSTESTS := $(sort $(wildcard test/harness/t_*.sh)) $(sort $(wildcard test/host/t_*.sh))
 BENCHES   := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 TOOLS     := $(B)/sctpperf
 GOTEST    := $(B)/go/sctp.test
@@ -95,8 +96,8 @@ gotest: amalg-check | $(B)/go
 run: all
 	$(SCTP_RUN) -- $(B)/sctpperf loopback
 
-# Build everything on the host, install the interoperation peers (test/need-peers), run the harness's
-# own tests here (they start sctp-run themselves) and record their results, then run the C and Go tests
+# Build everything on the host, install the interoperation peers (test/need-peers), run the host-side
+# tests here (HARNESSTESTS) and record their results, then run the C and Go tests
 # where kernel SCTP works; that run counts the recorded results in its one closing line.
 test: all tests gotest
 	test/need-peers
