@@ -282,6 +282,30 @@ func TestCloseWriteThenReadTheRestEndsWithEOF(t *testing.T) {
 			}
 		})
 	})
+	t.Run("ReadBatch", func(t *testing.T) {
+		closeWriteRig(t, func(c *SCTPConn) ([]string, error) {
+			var got []string
+			b, err := NewBatch(8, 64)
+			if err != nil {
+				return nil, err
+			}
+			defer b.Close()
+			for {
+				n, err := c.ReadBatch(b)
+				for i := 0; i < n; i++ {
+					if !b.Info(i).IsNotification() {
+						got = append(got, string(b.Bytes(i)))
+					}
+				}
+				if err == io.EOF {
+					return got, nil
+				}
+				if err != nil {
+					return got, err
+				}
+			}
+		})
+	})
 	t.Run("Receiver", func(t *testing.T) {
 		closeWriteRig(t, func(c *SCTPConn) ([]string, error) {
 			var got []string

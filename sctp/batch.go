@@ -391,7 +391,7 @@ func (e *Endpoint) WriteBatch(b *Batch) (int, error) { return e.s.writeBatch(b) 
 
 // ReadBatch is Endpoint.ReadBatch for a one-to-one connection. After the peer's graceful shutdown
 // it returns the messages before it, then 0 and io.EOF.
-func (c *SCTPConn) ReadBatch(b *Batch) (int, error) { return c.s.readBatch(b, true) }
+func (c *SCTPConn) ReadBatch(b *Batch) (int, error) { return c.s.readBatchConn(b) }
 
 // WriteBatch is Endpoint.WriteBatch for a one-to-one connection.
 func (c *SCTPConn) WriteBatch(b *Batch) (int, error) { return c.s.writeBatch(b) }

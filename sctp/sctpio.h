@@ -31,9 +31,9 @@
 #include <time.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <limits.h>
 #include <unistd.h>
 #include <stdarg.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -248,7 +248,8 @@ SCTPIO_API int sctpio_sock_error(int fd);
 /*
  * sctpio_sock_accept - accept one association on a listening one-to-one socket; the new descriptor
  * gets the same defaults as sctpio_sock_open (blocking-ness and close-on-exec from flags).
- * If peer is not NULL it receives the peer's primary address. Returns the descriptor or -errno
+ * If peer is not NULL it receives the peer's primary address (an IPv4 peer as AF_INET, the bytes past
+ * its family's length zeroed). Returns the descriptor or -errno
  * (-EAGAIN when none is pending on a non-blocking socket).
  */
 SCTPIO_API int sctpio_sock_accept(int fd, sctpio_addr *peer, unsigned flags);
@@ -360,8 +361,8 @@ extern "C" {
  * A one-to-one socket refuses it (-EINVAL, nothing sent): Linux would ignore the flag and send one
  * ordinary message.
  *
- * These three cost sctpio one getsockopt (the socket's style), and EOF with data one or two more
- * (the association's state); other messages pay nothing.
+ * These three cost sctpio two getsockopt calls (the socket's style), and EOF with data one or two
+ * more (the association's state); other messages pay nothing.
  */
 enum sctpio_send_flags {
 	SCTPIO_UNORDERED = 1 << 0, /* deliver without regard to stream order (SCTP_UNORDERED) */
@@ -369,6 +370,7 @@ enum sctpio_send_flags {
 	SCTPIO_ABORT = 1 << 2,     /* one-to-many: abort the association; the data is the reason */
 	SCTPIO_SENDALL = 1 << 3,   /* one-to-many: send to every association (SCTP_SENDALL) */
 	SCTPIO_ADDR_OVER = 1 << 4, /* send to sndinfo.to rather than the primary path (SCTP_ADDR_OVER) */
+	SCTPIO_AUTH_KEY = 1 << 5,  /* authenticate with shared key sndinfo.auth_key (SCTP_AUTHINFO) */
 };
 
 /*
@@ -399,7 +401,19 @@ struct sctpio_sndinfo {
 	uint16_t pr_policy;        /* enum sctpio_pr_policy */
 	uint32_t pr_value;         /* meaning depends on pr_policy */
 	const sctpio_addr *to;     /* one-to-many: destination or new association's peer; may be NULL */
+	/* RFC 6458 ancillary data beyond SNDINFO/PRINFO, each sent only when set: */
+	uint16_t auth_key;         /* with SCTPIO_AUTH_KEY: the SCTP-AUTH key number to use (sctpio/auth.h) */
+	const struct sctp_initmsg *init; /* one-to-many, a send that sets up a new association: its
+	                            * stream counts and INIT retries (SCTP_INIT); NULL: the socket's */
+	const sctpio_addr *also_to; /* one-to-many, a send that sets up a new association: further
+	                            * addresses of its peer (SCTP_DSTADDRV4/V6, as sctp_sendv takes a
+	                            * list); the port is to's, which must be set; not in batches */
+	size_t n_also_to;          /* entries of also_to, at most SCTPIO_ALSO_TO_MAX */
+	uint32_t reserved[4];      /* zero: room for later fields (see sctpio/version.h) */
 };
+
+/* The most further addresses one send may name for a new association's peer (sctpio_sndinfo.also_to). */
+#define SCTPIO_ALSO_TO_MAX 64
 
 /* Flags of struct sctpio_rcvinfo. */
 enum sctpio_recv_flags {
@@ -428,6 +442,7 @@ struct sctpio_rcvinfo {
 	uint32_t next_ppid;     /* host byte order */
 	uint32_t next_length;
 	sctp_assoc_t next_assoc_id;
+	uint32_t reserved[4];   /* zeroed: room for later fields (see sctpio/version.h) */
 };
 
 /*
@@ -461,6 +476,13 @@ SCTPIO_API ssize_t sctpio_sendv(int fd, const struct iovec *iov, int iovcnt, con
  * NULL buffer or cap 0). Check info->flags: SCTPIO_MSG_MORE means the message goes on in the next read.
  */
 SCTPIO_API ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info);
+
+/*
+ * sctpio_recvv - like sctpio_recv with the message (or piece) scattered over iovcnt buffers, filled
+ * in order (as sctp_recvv). Returns the bytes received, or -errno as sctpio_recv; -EINVAL for a NULL
+ * iov, iovcnt outside 1..IOV_MAX, a NULL base with a non-zero length, or no room at all.
+ */
+SCTPIO_API ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_rcvinfo *info);
 
 /*
  * sctpio_recv_append - receive the next piece of a message and append it at buf + *len (cap is the
@@ -921,6 +943,7 @@ struct sctpio_paddrparams {
 	uint32_t flags;            /* enum sctpio_paddr_flags */
 	uint32_t ipv6_flowlabel;   /* with SCTPIO_PADDR_FLOWLABEL: IPv6 flow label, 20 bits */
 	uint8_t dscp;              /* with SCTPIO_PADDR_DSCP: DiffServ code point, 0..63 */
+	uint32_t reserved[4];      /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_paddrparams(int fd, sctp_assoc_t assoc, struct sctpio_paddrparams *p);
 SCTPIO_API int sctpio_opt_set_paddrparams(int fd, sctp_assoc_t assoc, const struct sctpio_paddrparams *p);
@@ -973,6 +996,7 @@ struct sctpio_status {
 	uint16_t out_streams; /* negotiated outbound streams: sctpio_sndinfo.stream must be below */
 	uint32_t frag_point;  /* the largest DATA chunk payload, bytes */
 	struct sctpio_paddrinfo primary;
+	uint32_t reserved[4]; /* zeroed (see sctpio/version.h) */
 };
 
 /* sctpio_opt_get_status - fill *out for association assoc. Returns 0, -EINVAL (no such association;
@@ -1133,7 +1157,8 @@ SCTPIO_API int sctpio_opt_set_max_burst(int fd, sctp_assoc_t assoc, uint32_t pac
 /*
  * SCTP_REUSE_PORT (RFC 6458 8.1.27; not SO_REUSEPORT, see sctpio_opt_set_reuseport): one-to-one
  * sockets only (one-to-many: -EOPNOTSUPP), set before bind. Sockets that all set it may bind the same
- * address and port, as long as none of them listens; without it the second bind gives -EADDRINUSE.
+ * address and port while none of them listens (without it the second bind gives -EADDRINUSE); one
+ * of them may then listen, after which the others' listen and any new bind there give -EADDRINUSE.
  * After bind the kernel refuses it with EFAULT, which sctpio reports as -EINVAL (its buffer is
  * fine). get returns 0 or 1; set takes 0 or 1.
  */
@@ -1395,8 +1420,8 @@ SCTPIO_API int sctpio_opt_get_peer_auth_chunks(int fd, sctp_assoc_t assoc, uint8
 /*
  * SCTP_HMAC_IDENT: the HMAC algorithms (SCTP_AUTH_HMAC_ID_SHA1 = 1, SCTP_AUTH_HMAC_ID_SHA256 = 3) the
  * endpoint accepts, most preferred first. set takes ids[0..n), 1 <= n <= 16; the kernel requires SHA-1
- * among them (RFC 4895: -EINVAL otherwise) and refuses unknown ids (-EOPNOTSUPP). get writes out[0..max) and returns
- * the total count (which may exceed max). The default is {SHA-1}.
+ * among them (RFC 4895: -EINVAL otherwise) and refuses unknown ids (-EOPNOTSUPP). get writes
+ * out[0..max) and returns the total count (which may exceed max). The default is {SHA-1}.
  */
 SCTPIO_API int sctpio_opt_get_hmac_ident(int fd, uint16_t *out, size_t max);
 SCTPIO_API int sctpio_opt_set_hmac_ident(int fd, const uint16_t *ids, size_t n);
@@ -1505,9 +1530,10 @@ struct sctpio_batch;
  */
 SCTPIO_API int sctpio_batch_new(struct sctpio_batch **out, size_t slots, size_t slot_cap);
 
-/* sctpio_batch_free - free b and everything it holds (queued messages are discarded). NULL: no-op.
- * b must not be in use by another thread. */
-SCTPIO_API void sctpio_batch_free(struct sctpio_batch *b);
+/* sctpio_batch_free - free b and everything it holds (queued messages are discarded). No thread may
+ * use b once this returned 0. Returns 0 (NULL: no-op), or -EBUSY when a call on b runs on another
+ * thread at this moment (nothing is freed), like every other call on a busy container. */
+SCTPIO_API int sctpio_batch_free(struct sctpio_batch *b);
 
 /*
  * sctpio_batch_reset - empty b: forget received messages and discard queued ones (unsent: the caller
@@ -1553,7 +1579,8 @@ SCTPIO_API const struct sctpio_rcvinfo *sctpio_batch_info(const struct sctpio_ba
 
 /*
  * sctpio_batch_add - queue a copy of data[0..len) to be sent with info (NULL: stream 0, PPID 0; the
- * address info->to, if any, is copied too: nothing of the caller's is kept). On success it discards what
+ * address info->to, if any, and info->init are copied too: nothing of the caller's is kept; an
+ * info->also_to list is refused, -EINVAL, as it does not fit a slot). On success it discards what
  * the last sctpio_batch_recv received. Returns the slot index it used, or -errno: -EINVAL (b NULL, data NULL
  * with len > 0, or info not valid as for sctpio_send), -EMSGSIZE (len above the slot capacity),
  * -ENOBUFS (every slot holds a queued message: send first), -EBUSY (in use by another thread).
@@ -1575,7 +1602,7 @@ SCTPIO_API int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t
  * an ordinary message: a send stops before such a message and refuses it once it is first),
  * -ESHUTDOWN (the association is shutting down), -EPIPE and the like when the association is gone,
  * -EBUSY (in use by another thread). MSG_NOSIGNAL is used: no SIGPIPE. While a SCTPIO_SENDALL
- * message is queued, each send asks the socket's style (one getsockopt).
+ * message is queued, each send asks the socket's style (two getsockopt calls).
  */
 SCTPIO_API int sctpio_batch_send(struct sctpio_batch *b, int fd);
 
@@ -1731,6 +1758,7 @@ struct sctpio_pool_stats {
 	uint64_t stale;     /* events dropped: their socket was removed or modified after epoll_wait
 	                     * returned them (a modify re-arms, so the socket is reported afresh), or
 	                     * an older registration of the same fd still ran (served when it returns) */
+	uint64_t reserved[4]; /* zeroed (see sctpio/version.h) */
 };
 
 /*
@@ -1795,6 +1823,7 @@ struct sctpio_poller_event {
 	uint32_t ready;
 	void *data;
 	uintptr_t hold; /* private: which hold this is; sctpio_poller_done clears it */
+	uintptr_t reserved[2]; /* zeroed by pop (see sctpio/version.h) */
 };
 
 /*
@@ -1933,15 +1962,17 @@ SCTPIO_INTERNAL void sctpio__addr_from_kernel(sctpio_addr *out, const void *kadd
  * is zeroed first. Returns 0, or -EINVAL for an unknown family. */
 SCTPIO_INTERNAL int sctpio__addr_to_kernel(void *ss, const sctpio_addr *a);
 
-/* Room for the ancillary data of one send (SNDINFO + PRINFO) and one receive (RCVINFO + NXTINFO). */
-#define SCTPIO__SND_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_sndinfo)) + CMSG_SPACE(sizeof(struct sctp_prinfo)))
+/* Room for the ancillary data of one send (SNDINFO + PRINFO + AUTHINFO + INIT, without the DSTADDR
+ * list, which sctpio_sendv adds on the heap) and one receive (RCVINFO + NXTINFO). */
+#define SCTPIO__SND_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_sndinfo)) + CMSG_SPACE(sizeof(struct sctp_prinfo)) + \
+	CMSG_SPACE(sizeof(struct sctp_authinfo)) + CMSG_SPACE(sizeof(struct sctp_initmsg)))
 #define SCTPIO__RCV_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_rcvinfo)) + CMSG_SPACE(sizeof(struct sctp_nxtinfo)))
 
 /* 0 when si may be sent with a message of len bytes, else -EINVAL. si may be NULL. */
 SCTPIO_INTERNAL int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len);
 
-/* Write the SNDINFO (and PRINFO, if a policy is set) cmsgs for si (NULL: defaults) into cbuf, which
- * has SCTPIO__SND_CMSG_SPACE bytes; returns the msg_controllen to use. */
+/* Write the SNDINFO (and PRINFO, AUTHINFO, INIT where si asks) cmsgs for si (NULL: defaults) into
+ * cbuf, which has SCTPIO__SND_CMSG_SPACE bytes; returns the msg_controllen to use. */
 SCTPIO_INTERNAL size_t sctpio__sndinfo_cmsg(const struct sctpio_sndinfo *si, void *cbuf);
 
 /* Fill *ri (all but `from`) from a received msghdr's flags and cmsgs. */
@@ -2584,9 +2615,14 @@ int sctpio_batch_new(struct sctpio_batch **out, size_t slots, size_t slot_cap)
 	return 0;
 }
 
-void sctpio_batch_free(struct sctpio_batch *b)
+int sctpio_batch_free(struct sctpio_batch *b)
 {
+	if (!b)
+		return 0;
+	if (enter(b) < 0)
+		return -EBUSY; /* a call runs on it now: freeing would pull the memory from under it */
 	free(b);
+	return 0;
 }
 
 int sctpio_batch_reset(struct sctpio_batch *b)
@@ -2796,6 +2832,9 @@ int sctpio_batch_add(struct sctpio_batch *b, const void *data, size_t len, const
 		return rc;
 	if (len > b->cap)
 		return -EMSGSIZE;
+	/* A slot's ancillary space is fixed; a list of further peer addresses does not fit it. */
+	if (info && info->n_also_to)
+		return -EINVAL;
 	/* Linux takes SCTP_EOF only on an empty message, and one slot is one sendmmsg entry. */
 	if (info && (info->flags & SCTPIO_EOF) && len)
 		return -EINVAL;
@@ -3011,14 +3050,15 @@ void sctpio__fdtab_free(struct sctpio__fdtab *t)
 }
 /* ---- src/msg.c ---- */
 /*
- * msg.c - one message with its RFC 6458 ancillary data: SCTP_SNDINFO/SCTP_PRINFO out,
+ * msg.c - one message with its RFC 6458 ancillary data: SCTP_SNDINFO/PRINFO/AUTHINFO/INIT/DSTADDRV4/V6 out,
  * SCTP_RCVINFO/SCTP_NXTINFO in. The cmsg builders and parsers here are shared with the batch layer.
  */
 
 
 int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len)
 {
-	const unsigned known = SCTPIO_UNORDERED | SCTPIO_EOF | SCTPIO_ABORT | SCTPIO_SENDALL | SCTPIO_ADDR_OVER;
+	const unsigned known = SCTPIO_UNORDERED | SCTPIO_EOF | SCTPIO_ABORT | SCTPIO_SENDALL | SCTPIO_ADDR_OVER |
+			       SCTPIO_AUTH_KEY;
 
 	if (!si)
 		return len ? 0 : -EINVAL;
@@ -3034,6 +3074,12 @@ int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len)
 		return -EINVAL;
 	if ((si->flags & SCTPIO_ADDR_OVER) && !si->to)
 		return -EINVAL;
+	/* Further peer addresses go with the port of `to`, and only IPv4 and IPv6 ones exist. */
+	if (si->n_also_to && (!si->also_to || !si->to || si->n_also_to > SCTPIO_ALSO_TO_MAX))
+		return -EINVAL;
+	for (size_t i = 0; i < si->n_also_to; i++)
+		if (si->also_to[i].sa.sa_family != AF_INET && si->also_to[i].sa.sa_family != AF_INET6)
+			return -EINVAL;
 	/* A longer reason than one IP packet carries: Linux takes up to 65,524 bytes (then -ENOMEM),
 	 * but an ABORT that does not fit in one packet is dropped on the way, and the peer never
 	 * learns of the abort. */
@@ -3080,6 +3126,51 @@ size_t sctpio__sndinfo_cmsg(const struct sctpio_sndinfo *si, void *cbuf)
 		c->cmsg_len = CMSG_LEN(sizeof(pr));
 		memcpy(CMSG_DATA(c), &pr, sizeof(pr));
 		used += CMSG_SPACE(sizeof(pr));
+	}
+	if (si->flags & SCTPIO_AUTH_KEY) {
+		struct sctp_authinfo au = { .auth_keynumber = si->auth_key };
+		c = (struct cmsghdr *)((char *)cbuf + used);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = SCTP_AUTHINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(au));
+		memcpy(CMSG_DATA(c), &au, sizeof(au));
+		used += CMSG_SPACE(sizeof(au));
+	}
+	if (si->init) {
+		struct sctp_initmsg im = *si->init;
+		c = (struct cmsghdr *)((char *)cbuf + used);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = SCTP_INIT;
+		c->cmsg_len = CMSG_LEN(sizeof(im));
+		memcpy(CMSG_DATA(c), &im, sizeof(im));
+		used += CMSG_SPACE(sizeof(im));
+	}
+	return used;
+}
+
+/* Room for si's DSTADDRV4/V6 cmsgs (0 without also_to). */
+static size_t dstaddr_space(const struct sctpio_sndinfo *si)
+{
+	size_t n = 0;
+	for (size_t i = 0; si && i < si->n_also_to; i++)
+		n += si->also_to[i].sa.sa_family == AF_INET ? CMSG_SPACE(sizeof(struct in_addr))
+							     : CMSG_SPACE(sizeof(struct in6_addr));
+	return n;
+}
+
+/* Append si's DSTADDRV4/V6 cmsgs at cbuf + used; returns the new length. */
+static size_t dstaddr_cmsg(const struct sctpio_sndinfo *si, char *cbuf, size_t used)
+{
+	for (size_t i = 0; i < si->n_also_to; i++) {
+		const sctpio_addr *a = &si->also_to[i];
+		struct cmsghdr *c = (struct cmsghdr *)(cbuf + used);
+		int v4 = a->sa.sa_family == AF_INET;
+		size_t len = v4 ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = v4 ? SCTP_DSTADDRV4 : SCTP_DSTADDRV6;
+		c->cmsg_len = CMSG_LEN(len);
+		memcpy(CMSG_DATA(c), v4 ? (const void *)&a->sin.sin_addr : (const void *)&a->sin6.sin6_addr, len);
+		used += CMSG_SPACE(len);
 	}
 	return used;
 }
@@ -3132,7 +3223,12 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 
 static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
 {
-	char cbuf[SCTPIO__SND_CMSG_SPACE];
+	_Alignas(struct cmsghdr) char fixed[SCTPIO__SND_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	size_t extra = dstaddr_space(info);
+	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it). */
+	char *cbuf = extra ? calloc(1, SCTPIO__SND_CMSG_SPACE + extra) : fixed;
+	if (!cbuf)
+		return -ENOMEM;
 	struct msghdr mh = {
 		.msg_name = info && info->to ? (void *)info->to : NULL,
 		.msg_namelen = info && info->to ? sctpio_addr_len(info->to) : 0,
@@ -3141,10 +3237,15 @@ static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const stru
 		.msg_control = cbuf,
 		.msg_controllen = sctpio__sndinfo_cmsg(info, cbuf),
 	};
+	if (extra)
+		mh.msg_controllen = dstaddr_cmsg(info, cbuf, mh.msg_controllen);
 	if (!mh.msg_controllen)
 		mh.msg_control = NULL;
 	ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	return n < 0 ? sctpio__err() : n;
+	int err = n < 0 ? sctpio__err() : 0;
+	if (cbuf != fixed)
+		free(cbuf);
+	return n < 0 ? err : n;
 }
 
 /* 0 when the association a message with info goes to is established, else -EINVAL (none, or not up
@@ -3248,13 +3349,31 @@ ssize_t sctpio_send(int fd, const void *buf, size_t len, const struct sctpio_snd
 
 ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 {
-	char cbuf[SCTPIO__RCV_CMSG_SPACE];
-	struct sctpio_rcvinfo scratch;
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 
 	if (fd < 0)
 		return -EBADF;
 	if (!buf || cap == 0)
+		return -EINVAL;
+	return sctpio_recvv(fd, &iov, 1, info);
+}
+
+ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_rcvinfo *info)
+{
+	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	struct sctpio_rcvinfo scratch;
+	size_t cap = 0;
+
+	if (fd < 0)
+		return -EBADF;
+	if (!iov || iovcnt <= 0 || iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (int i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len && !iov[i].iov_base)
+			return -EINVAL;
+		cap += iov[i].iov_len;
+	}
+	if (cap == 0)
 		return -EINVAL;
 	if (!info)
 		info = &scratch;
@@ -3262,8 +3381,8 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 	struct msghdr mh = {
 		.msg_name = &info->from,
 		.msg_namelen = sizeof(info->from),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
+		.msg_iov = (struct iovec *)iov,
+		.msg_iovlen = (size_t)iovcnt,
 		.msg_control = cbuf,
 		.msg_controllen = sizeof(cbuf),
 	};
@@ -3287,7 +3406,7 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
  */
 static int continues(int fd, const struct sctpio_rcvinfo *msg)
 {
-	char cbuf[SCTPIO__RCV_CMSG_SPACE];
+	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
 	struct sctpio_rcvinfo next;
 	char dummy;
 	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
@@ -4961,6 +5080,7 @@ int sctpio_poller_pop(struct sctpio_poller *p, struct sctpio_poller_event *ev, i
 			r->hnext->hprev = r;
 		p->held_list = r;
 		p->held++;
+		*ev = (struct sctpio_poller_event){ 0 };
 		ev->fd = r->fd;
 		ev->ready = r->ready;
 		ev->data = r->data;
@@ -5412,6 +5532,7 @@ int sctpio_pool_stats(const struct sctpio_pool *pool, unsigned thread, struct sc
 	if (!pool || !out || thread >= pool->nthreads)
 		return -EINVAL;
 	const struct pthr *t = &pool->thr[thread];
+	*out = (struct sctpio_pool_stats){ 0 };
 	out->wakeups = __atomic_load_n(&t->wakeups, __ATOMIC_RELAXED);
 	out->callbacks = __atomic_load_n(&t->callbacks, __ATOMIC_RELAXED);
 	out->stale = __atomic_load_n(&t->stale, __ATOMIC_RELAXED);
@@ -5770,13 +5891,14 @@ int sctpio_sock_error(int fd)
 
 int sctpio_sock_accept(int fd, sctpio_addr *peer, unsigned flags)
 {
-	sctpio_addr a;
+	sctpio_addr a = { 0 }; /* the kernel writes only its family's length: the rest stays zero */
 	socklen_t l = sizeof(a);
 	int nfd, rc;
 
 	nfd = accept4(fd, &a.sa, &l, SOCK_CLOEXEC | ((flags & SCTPIO_BLOCKING) ? 0 : SOCK_NONBLOCK));
 	if (nfd < 0)
 		return sctpio__err();
+	sctpio__unmap_v4(&a); /* an IPv4 peer of a dual-stack listener is AF_INET, as everywhere */
 	if (peer)
 		*peer = a;
 	/* Event subscriptions migrate with the association; NODELAY and RCVINFO are set anew. */
@@ -5891,7 +6013,10 @@ int sctpio_sock_close(int fd)
 static int getaddrs(int fd, int opt, sctp_assoc_t assoc_id, sctpio_addr *out, size_t max)
 {
 	/* Grow until the kernel's list fits: it refuses (ENOMEM) rather than truncating. */
-	for (size_t room = (max ? max : 1) + 4; room <= 65536; room *= 4) {
+	/* Start with room for what the caller wants (and a few more, to learn the total); a caller who
+	 * asks for more than 65,532 gets a first try of that size too, not -ENOMEM untried. */
+	size_t limit = (max + 4) * 16 > (size_t)1 << 16 ? (max + 4) * 16 : (size_t)1 << 16;
+	for (size_t room = (max ? max : 1) + 4; room <= limit; room *= 4) {
 		size_t len = sizeof(struct sctp_getaddrs) + room * sizeof(struct sockaddr_in6);
 		struct sctp_getaddrs *ga = calloc(1, len);
 		if (!ga)
