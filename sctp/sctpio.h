@@ -272,6 +272,32 @@ SCTPIO_API int sctpio_sock_client(int style, const sctpio_addr *peers, size_t np
 				  size_t nlocal, unsigned flags, sctp_assoc_t *assoc_id);
 
 /*
+ * What the one-call helpers set after socket(2) and before bind and connect, where it must be: the
+ * stream counts and INIT retries (SCTP_INITMSG, as sctpio_opt_set_initmsg) and the buffer sizes,
+ * which fix the window the INIT and INIT-ACK announce (setting them on an accepted socket is too
+ * late). Zero-initialise it; a zero or NULL member leaves the kernel's default.
+ */
+struct sctpio_sock_setup {
+	const struct sctp_initmsg *init; /* NULL: the kernel's (10 streams each way) */
+	int rcvbuf;                      /* SO_RCVBUF bytes (Linux doubles it), 0: default */
+	int sndbuf;                      /* SO_SNDBUF bytes, 0: default */
+	uint32_t reserved[4];            /* zero (see sctpio/version.h) */
+};
+
+/*
+ * sctpio_sock_server_setup / sctpio_sock_client_setup - sctpio_sock_server and sctpio_sock_client
+ * with *setup (NULL: none) applied before bind and connect; a server's accepted sockets and its
+ * one-to-many associations inherit it. The caller owns setup; it is read during the call only.
+ * Returns as those do, and -EINVAL for a negative buffer size or an option the kernel refuses;
+ * on failure nothing is left open.
+ */
+SCTPIO_API int sctpio_sock_server_setup(int style, const sctpio_addr *addrs, size_t n, int backlog, unsigned flags,
+					const struct sctpio_sock_setup *setup);
+SCTPIO_API int sctpio_sock_client_setup(int style, const sctpio_addr *peers, size_t npeers, const sctpio_addr *local,
+					size_t nlocal, unsigned flags, const struct sctpio_sock_setup *setup,
+					sctp_assoc_t *assoc_id);
+
+/*
  * sctpio_sock_peeloff - branch association assoc_id of a one-to-many socket off onto a new one-to-one
  * descriptor (SCTP_SOCKOPT_PEELOFF_FLAGS, close-on-exec, non-blocking unless SCTPIO_BLOCKING).
  * Messages of that association then arrive on the new descriptor only. Returns it or -errno.
@@ -5920,7 +5946,32 @@ static int family_of(const sctpio_addr *addrs, size_t n, unsigned flags)
 	return n ? AF_INET : AF_INET6;
 }
 
+/* What must be set between socket(2) and bind/connect: stream counts and buffer sizes fix what the
+ * INIT and INIT-ACK announce. */
+static int apply_setup(int fd, const struct sctpio_sock_setup *su)
+{
+	int rc = 0;
+
+	if (!su)
+		return 0;
+	if (su->rcvbuf < 0 || su->sndbuf < 0)
+		return -EINVAL;
+	if (su->init && (rc = sctpio_opt_set_initmsg(fd, su->init)) < 0)
+		return rc;
+	if (su->rcvbuf && (rc = sctpio_opt_set_rcvbuf(fd, su->rcvbuf)) < 0)
+		return rc;
+	if (su->sndbuf && (rc = sctpio_opt_set_sndbuf(fd, su->sndbuf)) < 0)
+		return rc;
+	return 0;
+}
+
 int sctpio_sock_server(int style, const sctpio_addr *addrs, size_t n, int backlog, unsigned flags)
+{
+	return sctpio_sock_server_setup(style, addrs, n, backlog, flags, NULL);
+}
+
+int sctpio_sock_server_setup(int style, const sctpio_addr *addrs, size_t n, int backlog, unsigned flags,
+			     const struct sctpio_sock_setup *setup)
 {
 	int fd, rc;
 
@@ -5928,7 +5979,8 @@ int sctpio_sock_server(int style, const sctpio_addr *addrs, size_t n, int backlo
 		return -EINVAL;
 	if ((fd = sctpio_sock_open(family_of(addrs, n, flags), style, flags)) < 0)
 		return fd;
-	if ((rc = sctpio_sock_bind(fd, addrs, n)) < 0 || (rc = sctpio_sock_listen(fd, backlog)) < 0) {
+	if ((rc = apply_setup(fd, setup)) < 0 || (rc = sctpio_sock_bind(fd, addrs, n)) < 0 ||
+	    (rc = sctpio_sock_listen(fd, backlog)) < 0) {
 		close(fd);
 		return rc;
 	}
@@ -5937,6 +5989,13 @@ int sctpio_sock_server(int style, const sctpio_addr *addrs, size_t n, int backlo
 
 int sctpio_sock_client(int style, const sctpio_addr *peers, size_t npeers, const sctpio_addr *local, size_t nlocal,
 		       unsigned flags, sctp_assoc_t *assoc_id)
+{
+	return sctpio_sock_client_setup(style, peers, npeers, local, nlocal, flags, NULL, assoc_id);
+}
+
+int sctpio_sock_client_setup(int style, const sctpio_addr *peers, size_t npeers, const sctpio_addr *local,
+			     size_t nlocal, unsigned flags, const struct sctpio_sock_setup *setup,
+			     sctp_assoc_t *assoc_id)
 {
 	int fd, rc, family;
 
@@ -5947,6 +6006,8 @@ int sctpio_sock_client(int style, const sctpio_addr *peers, size_t npeers, const
 		family = AF_INET6;
 	if ((fd = sctpio_sock_open(family, style, flags)) < 0)
 		return fd;
+	if ((rc = apply_setup(fd, setup)) < 0)
+		goto fail;
 	if (nlocal && (rc = sctpio_sock_bind(fd, local, nlocal)) < 0)
 		goto fail;
 	rc = sctpio_sock_connect(fd, peers, npeers, assoc_id);

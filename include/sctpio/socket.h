@@ -112,6 +112,32 @@ SCTPIO_API int sctpio_sock_client(int style, const sctpio_addr *peers, size_t np
 				  size_t nlocal, unsigned flags, sctp_assoc_t *assoc_id);
 
 /*
+ * What the one-call helpers set after socket(2) and before bind and connect, where it must be: the
+ * stream counts and INIT retries (SCTP_INITMSG, as sctpio_opt_set_initmsg) and the buffer sizes,
+ * which fix the window the INIT and INIT-ACK announce (setting them on an accepted socket is too
+ * late). Zero-initialise it; a zero or NULL member leaves the kernel's default.
+ */
+struct sctpio_sock_setup {
+	const struct sctp_initmsg *init; /* NULL: the kernel's (10 streams each way) */
+	int rcvbuf;                      /* SO_RCVBUF bytes (Linux doubles it), 0: default */
+	int sndbuf;                      /* SO_SNDBUF bytes, 0: default */
+	uint32_t reserved[4];            /* zero (see sctpio/version.h) */
+};
+
+/*
+ * sctpio_sock_server_setup / sctpio_sock_client_setup - sctpio_sock_server and sctpio_sock_client
+ * with *setup (NULL: none) applied before bind and connect; a server's accepted sockets and its
+ * one-to-many associations inherit it. The caller owns setup; it is read during the call only.
+ * Returns as those do, and -EINVAL for a negative buffer size or an option the kernel refuses;
+ * on failure nothing is left open.
+ */
+SCTPIO_API int sctpio_sock_server_setup(int style, const sctpio_addr *addrs, size_t n, int backlog, unsigned flags,
+					const struct sctpio_sock_setup *setup);
+SCTPIO_API int sctpio_sock_client_setup(int style, const sctpio_addr *peers, size_t npeers, const sctpio_addr *local,
+					size_t nlocal, unsigned flags, const struct sctpio_sock_setup *setup,
+					sctp_assoc_t *assoc_id);
+
+/*
  * sctpio_sock_peeloff - branch association assoc_id of a one-to-many socket off onto a new one-to-one
  * descriptor (SCTP_SOCKOPT_PEELOFF_FLAGS, close-on-exec, non-blocking unless SCTPIO_BLOCKING).
  * Messages of that association then arrive on the new descriptor only. Returns it or -errno.
