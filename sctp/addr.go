@@ -56,13 +56,15 @@ func (a *Addr) String() string {
 
 // ResolveAddr parses "host:port" or "host1/host2/...:port" for network "sctp", "sctp4" or "sctp6".
 // The port is 0 to 65535 in decimal digits. An empty host part (":5000") means every local address;
-// in a list every entry must be there ("127.0.0.1/:80" is an error).
+// in a list every entry must be there ("127.0.0.1/:80" is an error). The empty address "" is ":0",
+// every local address and a port the kernel chooses, as net.Listen("tcp", "") takes it.
 //
 // Each host follows one grammar, the same as the C library's sctpio_addr_parse (sctpio/addr.h), and
 // test/addr_cases.txt holds both to it:
 //   - IPv4: exactly four decimal parts of 0 to 255 with no leading zeros, as net/netip reads them.
 //     The other forms inet_aton takes ("127.1", "1.2.3" as 1.2.0.3, "0x7f.1", "010.0.0.1") are errors.
-//   - IPv6: in brackets here ("[::1]:5000"), since the colon also ends the host; any RFC 4291 text
+//   - IPv6: in brackets here ("[::1]:5000"), since the colon also ends the host ("::1:5000" is an
+//     error, "too many colons in address" as net.SplitHostPort says); any RFC 4291 text
 //     net/netip reads, with an optional zone after '%' that must name an existing interface
 //     ("[fe80::1%eth0]") or be a decimal interface index ("[fe80::1%2]"), at most 15 bytes.
 //     Brackets hold IPv6 only: "[1.2.3.4]" is an error.
@@ -124,6 +126,9 @@ func ipNetwork(network string) string {
 // name is not looked up); brackets protect IPv6 colons and are removed. An empty host part gives
 // one empty host, the wildcard.
 func splitHostsPort(s string) ([]string, int, error) {
+	if s == "" {
+		return []string{""}, 0, nil // as net.Listen("tcp", ""): every address, any port
+	}
 	i := strings.LastIndexByte(s, ':')
 	if i < 0 {
 		return nil, 0, errors.New("missing port")
@@ -149,7 +154,7 @@ func splitHostsPort(s string) ([]string, int, error) {
 				return nil, 0, errors.New("missing ']'")
 			}
 		case strings.Contains(h, ":"):
-			return nil, 0, errors.New("IPv6 address without brackets")
+			return nil, 0, errors.New("too many colons in address") // net.SplitHostPort's words
 		}
 		if _, _, err := parseHost(h); err != nil {
 			return nil, 0, err
@@ -312,9 +317,22 @@ func getAddr(src *C.sctpio_addr) netip.AddrPort {
 	case C.AF_INET:
 		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(b[4:8])), binary.BigEndian.Uint16(b[2:]))
 	case C.AF_INET6:
-		return netip.AddrPortFrom(netip.AddrFrom16([16]byte(b[8:24])), binary.BigEndian.Uint16(b[2:]))
+		ip := netip.AddrFrom16([16]byte(b[8:24]))
+		if scope := binary.NativeEndian.Uint32(b[24:]); scope != 0 {
+			ip = ip.WithZone(zoneName(scope))
+		}
+		return netip.AddrPortFrom(ip, binary.BigEndian.Uint16(b[2:]))
 	}
 	return netip.AddrPort{}
+}
+
+// zoneName is the zone for sin6_scope_id index: the interface's name, or the index in decimal when
+// no interface has it (as net does).
+func zoneName(index uint32) string {
+	if ifi, err := net.InterfaceByIndex(int(index)); err == nil {
+		return ifi.Name
+	}
+	return strconv.FormatUint(uint64(index), 10)
 }
 
 // addrFromList makes an Addr from C addresses sharing one port.

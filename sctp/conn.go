@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"syscall"
 	"time"
 )
@@ -37,14 +38,15 @@ var _ net.Conn = (*SCTPConn)(nil)
 func (c *SCTPConn) Read(b []byte) (int, error) {
 	var info RcvInfo
 	for {
-		n, err := c.ReadMsg(b, &info)
+		n, end, err := c.readMsg(b, &info)
 		if err != nil || !info.IsNotification() {
 			return n, err
 		}
 		// The kernel reports a lost association's error once, to whichever call comes first; if a
 		// concurrent Write took it, the COMM_LOST notification is all Read will ever see, so it
-		// must end the Read rather than be skipped (skipping it once hung Read forever).
-		if assocLost(b[:n]) {
+		// must end the Read rather than be skipped (skipping it once hung Read forever). end comes
+		// with the notification's last piece, however small b is.
+		if end != nil && end != io.EOF {
 			return 0, c.s.opError("read", "recvmsg", syscall.ECONNRESET)
 		}
 	}
@@ -81,29 +83,30 @@ func assocLost(b []byte) bool {
 // an error that errors.Is syscall.ECONNRESET (or ETIMEDOUT) for a lost association, at once and on
 // every later call.
 func (c *SCTPConn) ReadMsg(b []byte, info *RcvInfo) (int, error) {
+	n, _, err := c.readMsg(b, info)
+	return n, err
+}
+
+// readMsg is ReadMsg that also returns, with the last piece of an association change telling the
+// association's end, that end (io.EOF or ECONNRESET; see assocEndOf), recorded with assocEnd.
+func (c *SCTPConn) readMsg(b []byte, info *RcvInfo) (int, error, error) {
 	if len(b) == 0 {
-		return 0, nil
+		return 0, nil, nil
 	}
-	var own RcvInfo
-	if info == nil {
-		info = &own
-	}
-	n, err := c.s.recvMsg(b, info)
+	n, end, err := c.s.recvMsgEnd(b, info, true)
 	if err != nil {
 		if en, ok := assocGone(err); ok {
 			c.s.assocEnd(en)
 		}
-		return 0, err
+		return 0, nil, err
 	}
 	if n == 0 {
-		return 0, c.s.endOr("recvmsg", io.EOF)
+		return 0, nil, c.s.endOr("recvmsg", io.EOF)
 	}
-	if info.IsNotification() {
-		if e := assocEndOf(b[:n]); e != nil {
-			c.s.assocEnd(e)
-		}
+	if end != nil {
+		c.s.assocEnd(end)
 	}
-	return n, nil
+	return n, end, nil
 }
 
 // Write sends b as one message with the default send info: stream 0 and PPID 0 unless changed with
@@ -157,5 +160,11 @@ func (c *SCTPConn) SetReadDeadline(t time.Time) error { return c.s.setReadDeadli
 // SetWriteDeadline sets the write deadline.
 func (c *SCTPConn) SetWriteDeadline(t time.Time) error { return c.s.setWriteDeadline(t) }
 
-// SyscallConn gives access to the descriptor, for options this package does not wrap.
-func (c *SCTPConn) SyscallConn() (syscall.RawConn, error) { return c.s.rc, nil }
+// SyscallConn gives access to the descriptor, for options this package does not wrap. After Close
+// it returns an error, and the RawConn's calls fail, with a *net.OpError wrapping net.ErrClosed.
+func (c *SCTPConn) SyscallConn() (syscall.RawConn, error) { return c.s.syscallConn() }
+
+// File returns a duplicate of the connection's descriptor, as net.TCPConn.File does: closing one
+// leaves the other open, and options set through either apply to the one socket both name.
+// FileConn turns it back into an SCTPConn.
+func (c *SCTPConn) File() (*os.File, error) { return c.s.dupFile("file") }

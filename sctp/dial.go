@@ -49,6 +49,7 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -64,11 +65,15 @@ type Dialer struct {
 	// (OutStreams) and accepted (MaxInStreams), INIT retries. Status shows what was negotiated.
 	InitMsg InitMsg
 	// Events, when not zero, is the notification subscription instead of DefaultEvents, in place
-	// before the association starts so that none of its notifications is missed.
+	// before the association starts so that none of its notifications is missed. Zero means
+	// DefaultEvents; NoEvents subscribes to none.
 	Events EventMask
 	// Control, when not nil, is called with the new socket before it is bound and connected, for
 	// options this package does not wrap (as net.Dialer.Control).
 	Control func(network, address string, c syscall.RawConn) error
+	// ControlContext is Control with the dial's context (as net.Dialer.ControlContext); when both
+	// are set, ControlContext is called and Control is not.
+	ControlContext func(ctx context.Context, network, address string, c syscall.RawConn) error
 }
 
 // ListenConfig holds options for listening. The zero value is usable.
@@ -79,7 +84,8 @@ type ListenConfig struct {
 	// Backlog is the listen(2) backlog; 0 means SOMAXCONN.
 	Backlog int
 	// Events, when not zero, is the notification subscription of the socket and of every
-	// association it will have, instead of DefaultEvents.
+	// association it will have, instead of DefaultEvents. Zero means DefaultEvents; NoEvents
+	// subscribes to none.
 	Events EventMask
 	// Control, when not nil, is called with the new socket before it is bound (as
 	// net.ListenConfig.Control), e.g. to set SO_REUSEPORT.
@@ -91,6 +97,9 @@ type sockSetup struct {
 	init    InitMsg
 	events  EventMask
 	control func(network, address string, c syscall.RawConn) error
+	// ctx and controlContext: a Dialer's ControlContext, called with ctx instead of control.
+	ctx            context.Context
+	controlContext func(ctx context.Context, network, address string, c syscall.RawConn) error
 }
 
 // socketFamily picks AF_INET6 when any address is IPv6 (wildcards included), when there is none, or
@@ -136,12 +145,19 @@ func newSocket(op, network, address string, style C.int, setup sockSetup, lists 
 		err = s.opt(op, "setsockopt", func(fd C.int) C.int { return setInitMsg(fd, setup.init) })
 	}
 	if err == nil && setup.events != 0 {
+		mask := setup.events &^ NoEvents
 		err = s.opt(op, "setsockopt", func(fd C.int) C.int {
-			return C.sctpio_sock_subscribe_mask(fd, C.SCTP_FUTURE_ASSOC, C.uint32_t(setup.events))
+			return C.sctpio_sock_subscribe_mask(fd, C.SCTP_FUTURE_ASSOC, C.uint32_t(mask))
 		})
 	}
-	if err == nil && setup.control != nil {
-		if err = setup.control(network, address, s.rc); err != nil {
+	if err == nil && (setup.control != nil || setup.controlContext != nil) {
+		rc, _ := s.syscallConn()
+		if setup.controlContext != nil {
+			err = setup.controlContext(setup.ctx, network, address, rc)
+		} else {
+			err = setup.control(network, address, rc)
+		}
+		if err != nil {
 			err = &net.OpError{Op: op, Net: network, Err: err}
 		}
 	}
@@ -161,16 +177,28 @@ func (s *sock) bind(op string, addrs []C.sctpio_addr) error {
 
 // Dial connects to address ("host:port" or "host1/host2:port") on network "sctp", "sctp4" or "sctp6".
 func Dial(network, address string) (*SCTPConn, error) {
-	return (&Dialer{}).DialContext(context.Background(), network, address)
+	return (&Dialer{}).DialSCTPContext(context.Background(), network, address)
 }
 
 // Dial connects to address as the package-level Dial does, with the dialer's options.
 func (d *Dialer) Dial(network, address string) (*SCTPConn, error) {
-	return d.DialContext(context.Background(), network, address)
+	return d.DialSCTPContext(context.Background(), network, address)
 }
 
-// DialContext is Dial with a context: cancelling it or its deadline aborts the association setup.
-func (d *Dialer) DialContext(ctx context.Context, network, address string) (*SCTPConn, error) {
+// DialContext is Dial with a context, returning a net.Conn (an *SCTPConn) as net.Dialer.DialContext
+// does, so that it fits where a func(ctx, network, address) (net.Conn, error) is expected:
+// cancelling ctx or its deadline aborts the association setup. On error the net.Conn is nil.
+// DialSCTPContext returns the *SCTPConn itself.
+func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	c, err := d.DialSCTPContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// DialSCTPContext is DialContext returning the *SCTPConn.
+func (d *Dialer) DialSCTPContext(ctx context.Context, network, address string) (*SCTPConn, error) {
 	if d.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d.Timeout)
@@ -197,12 +225,17 @@ func (d *Dialer) dialAddr(ctx context.Context, network, address string, raddr *A
 	if raddr == nil || len(raddr.IPs) == 0 {
 		return nil, &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: errMissingAddress}
 	}
+	// A context already done starts nothing (on loopback the association can come up before the
+	// wait below sees the context end).
+	if err := ctx.Err(); err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: err}
+	}
 	peers := raddr.cAddrs(network)
 	var local []C.sctpio_addr
 	if d.LocalAddr != nil {
 		local = d.LocalAddr.cAddrs(network)
 	}
-	s, err := newSocket("dial", network, address, C.SCTPIO_ONE_TO_ONE, sockSetup{d.InitMsg, d.Events, d.Control}, peers, local)
+	s, err := newSocket("dial", network, address, C.SCTPIO_ONE_TO_ONE, sockSetup{init: d.InitMsg, events: d.Events, control: d.Control, ctx: ctx, controlContext: d.ControlContext}, peers, local)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +378,7 @@ func (lc *ListenConfig) resolveListen(ctx context.Context, network, address stri
 
 func (lc *ListenConfig) listen(network, address string, laddr *Addr, style C.int) (*sock, error) {
 	addrs := laddr.cAddrs(network)
-	s, err := newSocket("listen", network, address, style, sockSetup{lc.InitMsg, lc.Events, lc.Control}, addrs)
+	s, err := newSocket("listen", network, address, style, sockSetup{init: lc.InitMsg, events: lc.Events, control: lc.Control}, addrs)
 	if err != nil {
 		return nil, err
 	}
@@ -366,8 +399,15 @@ func (lc *ListenConfig) listen(network, address string, laddr *Addr, style C.int
 	return s, nil
 }
 
-// Accept waits for and returns the next association as a net.Conn (an *SCTPConn).
-func (l *Listener) Accept() (net.Conn, error) { return l.AcceptSCTP() }
+// Accept waits for and returns the next association as a net.Conn (an *SCTPConn); on error the
+// net.Conn is nil (not an interface holding a nil *SCTPConn).
+func (l *Listener) Accept() (net.Conn, error) {
+	c, err := l.AcceptSCTP()
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
 // AcceptSCTP waits for and returns the next association. Close unblocks it with net.ErrClosed.
 func (l *Listener) AcceptSCTP() (*SCTPConn, error) {
@@ -416,5 +456,10 @@ func (l *Listener) Addr() net.Addr { return l.s.laddr }
 // SetDeadline sets a deadline for Accept.
 func (l *Listener) SetDeadline(t time.Time) error { return l.s.setReadDeadline(t) }
 
-// SyscallConn gives access to the descriptor.
-func (l *Listener) SyscallConn() (syscall.RawConn, error) { return l.s.rc, nil }
+// SyscallConn gives access to the descriptor. After Close it returns an error, and the RawConn's
+// calls fail, with a *net.OpError wrapping net.ErrClosed.
+func (l *Listener) SyscallConn() (syscall.RawConn, error) { return l.s.syscallConn() }
+
+// File returns a duplicate of the listener's descriptor, as net.TCPListener.File does; FileListener
+// turns it back into a Listener.
+func (l *Listener) File() (*os.File, error) { return l.s.dupFile("file") }

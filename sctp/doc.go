@@ -35,6 +35,15 @@
 // error that errors.Is net.ErrClosed. Errors from socket operations are *net.OpError values wrapping
 // an *os.SyscallError around the syscall.Errno, so errors.Is(err, syscall.ECONNRESET) works.
 //
+// The package keeps to net's conventions where they apply: after Close every method that can fail
+// (deadlines, options, the RawConn of SyscallConn, SyscallConn itself) returns a *net.OpError
+// wrapping net.ErrClosed; Accept and Dialer.DialContext return a nil net.Conn on error, and
+// DialContext has net.Dialer's signature (DialSCTPContext returns the *SCTPConn); Listen("sctp", "")
+// listens on every address at a port the kernel picks; addresses read from the kernel keep an IPv6
+// zone (the interface's name, or the index the kernel gave when no interface has it). FileConn,
+// FileListener and FileEndpoint adopt a copy of a descriptor opened elsewhere (checked to be an SCTP
+// socket of the right style), and File exports a copy, as net's functions of those names do.
+//
 // On one socket, reads are serialised with reads and writes with writes (a message read in pieces
 // must not be split between goroutines); one goroutine may read while another writes.
 //
@@ -45,7 +54,8 @@
 // every piece but the last.
 //
 // Defaults: SCTP_NODELAY is on (as Go's net package does for TCP), every message carries its
-// RCVINFO, and sockets are subscribed to DefaultEvents: association changes and shutdowns.
+// RCVINFO, and sockets are subscribed to DefaultEvents: association changes and shutdowns. A
+// Dialer's or ListenConfig's Events chooses others (NoEvents: none at all).
 //
 // # Notifications
 //

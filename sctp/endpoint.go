@@ -13,6 +13,7 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"os"
 	"syscall"
 	"time"
 )
@@ -54,10 +55,15 @@ func NewEndpoint(network string, laddr *Addr) (*Endpoint, error) {
 
 // Connect starts an association to raddr (all of its addresses) and returns its id. The
 // association comes up in the background; its COMM_UP notification tells when. Writes to it before
-// then are queued by the kernel.
+// then are queued by the kernel. Connect does not wait for the handshake (the endpoint's reads
+// report it), so ctx is checked before the INIT is sent: once ctx is done, Connect starts nothing
+// and returns a *net.OpError wrapping ctx.Err(), as net's dials do.
 func (e *Endpoint) Connect(ctx context.Context, raddr *Addr) (AssocID, error) {
 	if raddr == nil || len(raddr.IPs) == 0 {
 		return 0, &net.OpError{Op: "connect", Net: e.s.net, Err: errMissingAddress}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, &net.OpError{Op: "connect", Net: e.s.net, Source: e.s.laddr, Addr: raddr, Err: err}
 	}
 	peers := raddr.cAddrs(e.s.net)
 	var id C.sctp_assoc_t
@@ -130,5 +136,10 @@ func (e *Endpoint) SetReadDeadline(t time.Time) error { return e.s.setReadDeadli
 // SetWriteDeadline sets the write deadline.
 func (e *Endpoint) SetWriteDeadline(t time.Time) error { return e.s.setWriteDeadline(t) }
 
-// SyscallConn gives access to the descriptor.
-func (e *Endpoint) SyscallConn() (syscall.RawConn, error) { return e.s.rc, nil }
+// SyscallConn gives access to the descriptor. After Close it returns an error, and the RawConn's
+// calls fail, with a *net.OpError wrapping net.ErrClosed.
+func (e *Endpoint) SyscallConn() (syscall.RawConn, error) { return e.s.syscallConn() }
+
+// File returns a duplicate of the endpoint's descriptor, as net.UDPConn.File does; FileEndpoint
+// turns it back into an Endpoint.
+func (e *Endpoint) File() (*os.File, error) { return e.s.dupFile("file") }

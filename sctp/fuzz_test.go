@@ -26,7 +26,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
+	"net"
 	"net/netip"
 	"reflect"
 	"strings"
@@ -111,6 +113,22 @@ func refSockaddr(b []byte) netip.AddrPort {
 		return netip.AddrPortFrom(netip.AddrFrom16([16]byte(b[8:24])), ntohs(b[2:]))
 	}
 	return netip.AddrPort{}
+}
+
+// refSockaddrZoned is refSockaddr keeping an IPv6 scope id as the zone, as getAddr must: the name
+// of the interface with that index, else the index in decimal.
+func refSockaddrZoned(b []byte) netip.AddrPort {
+	ap := refSockaddr(b)
+	if ap.Addr().Is6() {
+		if scope := binary.NativeEndian.Uint32(b[24:]); scope != 0 {
+			zone := fmt.Sprint(scope)
+			if ifi, err := net.InterfaceByIndex(int(scope)); err == nil {
+				zone = ifi.Name
+			}
+			ap = netip.AddrPortFrom(ap.Addr().WithZone(zone), ap.Port())
+		}
+	}
+	return ap
 }
 
 // refNotification is an independent decoder of a notification, written from the kernel's structs: what
@@ -440,6 +458,12 @@ func FuzzResolveAddr(f *testing.F) {
 			}
 			return
 		}
+		if s == "" {
+			if len(hosts) != 1 || hosts[0] != "" || port != 0 {
+				t.Fatalf(`"": split into %q, port %d; want the wildcard, port 0`, hosts, port)
+			}
+			return
+		}
 		colon := strings.LastIndexByte(s, ':')
 		if port < 0 || port > 65535 || colon < 0 || len(hosts) != strings.Count(s[:colon], "/")+1 {
 			t.Fatalf("%q: split into %q, port %d", s, hosts, port)
@@ -554,16 +578,18 @@ func FuzzSockaddr(f *testing.F) {
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		sa, mem := sockaddrFrom(getAddr, raw)
-		want := refSockaddr(mem)
+		want := refSockaddrZoned(mem)
+		scope := le.Uint32(mem[24:])
 		got := getAddr(sa)
 		if got != want {
 			t.Fatalf("% x: getAddr = %v, want %v", mem, got, want)
 		}
 		if got.IsValid() {
-			if got.Addr().Zone() != "" || (got.Addr().Is4() != (le.Uint16(mem) == syscall.AF_INET)) {
+			if got.Addr().Is4() != (le.Uint16(mem) == syscall.AF_INET) {
 				t.Fatalf("% x: getAddr = %v", mem, got)
 			}
-			// Written back: the family's fields, nothing else (no flow info, no scope), then the same address.
+			// Written back: the family's fields, nothing else (no flow info; the scope that the
+			// zone names), then the same address.
 			putAddr(sa, got)
 			if back := getAddr(sa); back != got {
 				t.Fatalf("% x: putAddr(%v) reads back as %v", mem, got, back)
@@ -571,8 +597,8 @@ func FuzzSockaddr(f *testing.F) {
 			if fam := le.Uint16(mem); (got.Addr().Is4() && fam != syscall.AF_INET) || (got.Addr().Is6() && fam != syscall.AF_INET6) {
 				t.Fatalf("putAddr(%v) wrote family %d", got, fam)
 			}
-			if got.Addr().Is6() && (le.Uint32(mem[4:]) != 0 || le.Uint32(mem[24:]) != 0) {
-				t.Fatalf("putAddr(%v) left flow info or scope: % x", got, mem)
+			if got.Addr().Is6() && (le.Uint32(mem[4:]) != 0 || le.Uint32(mem[24:]) != scope) {
+				t.Fatalf("putAddr(%v) left flow info or changed the scope (was %d): % x", got, scope, mem)
 			}
 		}
 
@@ -582,7 +608,7 @@ func FuzzSockaddr(f *testing.F) {
 		wantPort := 0
 		for i := range list {
 			one := unsafe.Slice((*byte)(unsafe.Pointer(&list[i])), unsafe.Sizeof(list[i]))
-			if ap := refSockaddr(one); ap.IsValid() {
+			if ap := refSockaddrZoned(one); ap.IsValid() {
 				wantIPs = append(wantIPs, ap.Addr())
 				wantPort = int(ap.Port())
 			}
@@ -626,7 +652,7 @@ func FuzzRcvInfo(f *testing.F) {
 		want := RcvInfo{
 			Flags: RecvFlag(le.Uint32(mem[0:])), Stream: le.Uint16(mem[4:]), SSN: le.Uint16(mem[6:]),
 			PPID: le.Uint32(mem[8:]), TSN: le.Uint32(mem[12:]), CumTSN: le.Uint32(mem[16:]),
-			Context: le.Uint32(mem[20:]), AssocID: AssocID(int32(le.Uint32(mem[24:]))), From: refSockaddr(mem[28:56]),
+			Context: le.Uint32(mem[20:]), AssocID: AssocID(int32(le.Uint32(mem[24:]))), From: refSockaddrZoned(mem[28:56]),
 			NextStream: le.Uint16(mem[56:]), NextFlags: le.Uint16(mem[58:]), NextPPID: le.Uint32(mem[60:]),
 			NextLength: le.Uint32(mem[64:]), NextAssocID: AssocID(int32(le.Uint32(mem[68:]))),
 		}

@@ -32,7 +32,7 @@ func dialPair(t *testing.T, l *Listener, d *Dialer) (cli, srv *SCTPConn) {
 	if d == nil {
 		d = &Dialer{}
 	}
-	cli, err := d.DialContext(ctx, "sctp", l.Addr().String())
+	cli, err := d.DialSCTPContext(ctx, "sctp", l.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,12 @@ type sock struct {
 	wn    C.ssize_t
 	wfn   func(uintptr) bool
 
+	// nhdr holds the first bytes of the notification being read, nlen how many, so that a
+	// notification read in pieces into tiny buffers is still recognised once whole (see
+	// trackNotification); under rmu.
+	nhdr [10]byte
+	nlen int
+
 	// end is how the association of a one-to-one socket ended, once a read has seen it end (nil
 	// before): io.EOF after a graceful shutdown, ECONNRESET (or the errno the kernel reported) once
 	// it was lost. See assocEnd.
@@ -106,13 +112,25 @@ func (s *sock) opError(op, call string, err error) error {
 
 // recvMsg reads one message or piece into b, parking the goroutine until one is there.
 func (s *sock) recvMsg(b []byte, info *RcvInfo) (int, error) {
+	n, _, err := s.recvMsgEnd(b, info, false)
+	return n, err
+}
+
+// recvMsgEnd is recvMsg that, when track is set (one-to-one sockets), also joins the first bytes of
+// a notification read in pieces and returns, with its last piece, the end of the association it
+// tells (see assocEndOf); nil otherwise.
+func (s *sock) recvMsgEnd(b []byte, info *RcvInfo, track bool) (int, error, error) {
 	if len(b) == 0 {
-		return 0, nil
+		return 0, nil, nil
+	}
+	var own RcvInfo
+	if info == nil {
+		info = &own
 	}
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
 	if s.closed.Load() {
-		return 0, s.opError("read", "recvmsg", net.ErrClosed)
+		return 0, nil, s.opError("read", "recvmsg", net.ErrClosed)
 	}
 	s.rbuf = b
 	err := s.rc.Read(s.rfn)
@@ -121,12 +139,31 @@ func (s *sock) recvMsg(b []byte, info *RcvInfo) (int, error) {
 		err = errno(C.long(s.rn))
 	}
 	if err != nil {
-		return 0, s.opError("read", "recvmsg", err)
+		return 0, nil, s.opError("read", "recvmsg", err)
 	}
-	if info != nil {
-		info.fromC(&s.cs.rinfo)
+	info.fromC(&s.cs.rinfo)
+	n := int(s.rn)
+	var end error
+	if track && n > 0 && info.IsNotification() {
+		end = s.trackNotification(b[:n], info.More())
+	} else {
+		s.nlen = 0 // a notification's pieces are never interleaved with data: start afresh
 	}
-	return int(s.rn), nil
+	return n, end, nil
+}
+
+// trackNotification adds piece p of a notification to the header kept in s.nhdr and, with the last
+// piece (more false), returns the association end that the whole header tells. A buffer too small
+// for the 10 bytes of an association change's header (sac_type to sac_state) would otherwise hide
+// COMM_LOST from Read. Called with rmu held.
+func (s *sock) trackNotification(p []byte, more bool) error {
+	s.nlen += copy(s.nhdr[s.nlen:], p)
+	if more {
+		return nil
+	}
+	end := assocEndOf(s.nhdr[:s.nlen])
+	s.nlen = 0
+	return end
 }
 
 // sendMsg sends b as one message with info, to `to` when it is valid.
@@ -255,9 +292,55 @@ func (s *sock) readBatchConn(b *Batch) (int, error) {
 	return n, err
 }
 
-func (s *sock) setDeadline(t time.Time) error      { return s.file.SetDeadline(t) }
-func (s *sock) setReadDeadline(t time.Time) error  { return s.file.SetReadDeadline(t) }
-func (s *sock) setWriteDeadline(t time.Time) error { return s.file.SetWriteDeadline(t) }
+func (s *sock) setDeadline(t time.Time) error      { return s.deadlineErr(s.file.SetDeadline(t)) }
+func (s *sock) setReadDeadline(t time.Time) error  { return s.deadlineErr(s.file.SetReadDeadline(t)) }
+func (s *sock) setWriteDeadline(t time.Time) error { return s.deadlineErr(s.file.SetWriteDeadline(t)) }
+
+// deadlineErr wraps a deadline setter's error as net does (Op "set"), net.ErrClosed after Close.
+func (s *sock) deadlineErr(err error) error { return s.opError("set", "", err) }
+
+// syscallConn is what SyscallConn returns: the descriptor's RawConn, whose calls fail with a
+// *net.OpError wrapping net.ErrClosed after Close, as net's do; and after Close, an error itself.
+func (s *sock) syscallConn() (syscall.RawConn, error) {
+	if s.closed.Load() {
+		return nil, s.opError("raw-conn", "", net.ErrClosed)
+	}
+	return &rawConn{s}, nil
+}
+
+// rawConn wraps the os.File's RawConn so that its errors read as net's (Op raw-control, raw-read,
+// raw-write) rather than os's bare "use of closed file".
+type rawConn struct{ s *sock }
+
+func (r *rawConn) Control(f func(fd uintptr)) error {
+	return r.s.opError("raw-control", "", r.s.rc.Control(f))
+}
+
+func (r *rawConn) Read(f func(fd uintptr) bool) error {
+	return r.s.opError("raw-read", "", r.s.rc.Read(f))
+}
+
+func (r *rawConn) Write(f func(fd uintptr) bool) error {
+	return r.s.opError("raw-write", "", r.s.rc.Write(f))
+}
+
+// dupFile returns a duplicate of the descriptor as an *os.File, as net.TCPConn.File does: closing
+// either leaves the other open; options set on either apply to both (they share the socket).
+func (s *sock) dupFile(op string) (*os.File, error) {
+	var nfd int
+	err := s.controlCall(op, "dup", func(fd C.int) C.long {
+		r, err := dupCloexec(int(fd))
+		if err != nil {
+			return -C.long(err.(syscall.Errno))
+		}
+		nfd = r
+		return 0
+	})
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(nfd), "sctp"), nil
+}
 
 // addrs reads the local addresses of the endpoint (id 0) or of association id, or (peer) the peer
 // addresses of association id.

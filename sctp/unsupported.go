@@ -14,6 +14,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"os"
 	"syscall"
 	"time"
 )
@@ -75,6 +76,7 @@ const (
 	HeartbeatOff               PeerAddrFlags    = 2
 	HeartbeatOn                PeerAddrFlags    = 1
 	HeartbeatTimeIsZero        PeerAddrFlags    = 128
+	NoEvents                   EventMask        = 2147483648
 	NotifyAdaptation           NotificationType = 32775
 	NotifyAssocChange          NotificationType = 32769
 	NotifyAssocReset           NotificationType = 32779
@@ -265,22 +267,27 @@ type DelayedSack struct {
 }
 
 type Dialer struct {
-	LocalAddr *Addr
-	Timeout   time.Duration
-	InitMsg   InitMsg
-	Events    EventMask
-	Control   func(network string, address string, c syscall.RawConn) error
+	LocalAddr      *Addr
+	Timeout        time.Duration
+	InitMsg        InitMsg
+	Events         EventMask
+	Control        func(network string, address string, c syscall.RawConn) error
+	ControlContext func(ctx context.Context, network string, address string, c syscall.RawConn) error
 }
 
 func (*Dialer) Dial(network string, address string) (*SCTPConn, error) {
 	return nil, errUnsupported("dial")
 }
 
-func (*Dialer) DialContext(ctx context.Context, network string, address string) (*SCTPConn, error) {
+func (*Dialer) DialContext(ctx context.Context, network string, address string) (net.Conn, error) {
 	return nil, errUnsupported("dial")
 }
 
 func (*Dialer) DialSCTP(ctx context.Context, network string, raddr *Addr) (*SCTPConn, error) {
+	return nil, errUnsupported("dial")
+}
+
+func (*Dialer) DialSCTPContext(ctx context.Context, network string, address string) (*SCTPConn, error) {
 	return nil, errUnsupported("dial")
 }
 
@@ -348,6 +355,8 @@ func (*Endpoint) Events(id AssocID) (EventMask, error) { return 0, errUnsupporte
 func (*Endpoint) Extension(id AssocID, ext Extension) (bool, error) {
 	return false, errUnsupported("extension")
 }
+
+func (*Endpoint) File() (*os.File, error) { return nil, errUnsupported("file") }
 
 func (*Endpoint) FragmentInterleave() (int, error) { return 0, errUnsupported("fragmentInterleave") }
 
@@ -625,6 +634,8 @@ func (*Listener) BindRemove(ips ...netip.Addr) error { return errUnsupported("bi
 
 func (*Listener) Close() error { return errUnsupported("close") }
 
+func (*Listener) File() (*os.File, error) { return nil, errUnsupported("file") }
+
 func (*Listener) LocalAddrs() (*Addr, error) { return nil, errUnsupported("localAddrs") }
 
 func (*Listener) SetDeadline(t time.Time) error { return errUnsupported("setDeadline") }
@@ -837,6 +848,8 @@ func (*SCTPConn) EnableStreamReset() (ReconfigEnable, error) {
 func (*SCTPConn) Events() (EventMask, error) { return 0, errUnsupported("events") }
 
 func (*SCTPConn) Extension(e Extension) (bool, error) { return false, errUnsupported("extension") }
+
+func (*SCTPConn) File() (*os.File, error) { return nil, errUnsupported("file") }
 
 func (*SCTPConn) FragmentInterleave() (int, error) { return 0, errUnsupported("fragmentInterleave") }
 
@@ -1114,6 +1127,12 @@ type receiverConfig struct {
 }
 
 func Dial(network string, address string) (*SCTPConn, error) { return nil, errUnsupported("dial") }
+
+func FileConn(f *os.File) (*SCTPConn, error) { return nil, errUnsupported("fileConn") }
+
+func FileEndpoint(f *os.File) (*Endpoint, error) { return nil, errUnsupported("fileEndpoint") }
+
+func FileListener(f *os.File) (*Listener, error) { return nil, errUnsupported("fileListener") }
 
 func Listen(network string, address string) (*Listener, error) { return nil, errUnsupported("listen") }
 

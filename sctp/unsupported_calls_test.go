@@ -8,6 +8,7 @@ package sctp
 import (
 	"context"
 	"net/netip"
+	"os"
 	"time"
 )
 
@@ -33,6 +34,10 @@ var unsupportedCalls = []struct {
 		_, err := new(Dialer).DialSCTP(*new(context.Context), *new(string), *new(*Addr))
 		return err
 	}},
+	{"Dialer.DialSCTPContext", func() error {
+		_, err := new(Dialer).DialSCTPContext(*new(context.Context), *new(string), *new(string))
+		return err
+	}},
 	{"Endpoint.Abort", func() error { err := new(Endpoint).Abort(*new(AssocID), *new([]byte)); return err }},
 	{"Endpoint.AdaptationLayer", func() error { _, err := new(Endpoint).AdaptationLayer(); return err }},
 	{"Endpoint.AddStreams", func() error { err := new(Endpoint).AddStreams(*new(AssocID), *new(uint16), *new(uint16)); return err }},
@@ -54,6 +59,7 @@ var unsupportedCalls = []struct {
 	{"Endpoint.EnableStreamReset", func() error { _, err := new(Endpoint).EnableStreamReset(*new(AssocID)); return err }},
 	{"Endpoint.Events", func() error { _, err := new(Endpoint).Events(*new(AssocID)); return err }},
 	{"Endpoint.Extension", func() error { _, err := new(Endpoint).Extension(*new(AssocID), *new(Extension)); return err }},
+	{"Endpoint.File", func() error { _, err := new(Endpoint).File(); return err }},
 	{"Endpoint.FragmentInterleave", func() error { _, err := new(Endpoint).FragmentInterleave(); return err }},
 	{"Endpoint.HMACIdents", func() error { _, err := new(Endpoint).HMACIdents(); return err }},
 	{"Endpoint.InitMsg", func() error { _, err := new(Endpoint).InitMsg(); return err }},
@@ -157,6 +163,9 @@ var unsupportedCalls = []struct {
 		_, err := new(Endpoint).WriteMsgTo(*new([]byte), *new(*SndInfo), *new(netip.AddrPort))
 		return err
 	}},
+	{"FileConn", func() error { _, err := FileConn(*new(*os.File)); return err }},
+	{"FileEndpoint", func() error { _, err := FileEndpoint(*new(*os.File)); return err }},
+	{"FileListener", func() error { _, err := FileListener(*new(*os.File)); return err }},
 	{"HandlerPanicError.Unwrap", func() error { err := new(HandlerPanicError).Unwrap(); return err }},
 	{"Listen", func() error { _, err := Listen(*new(string), *new(string)); return err }},
 	{"ListenConfig.Listen", func() error {
@@ -174,6 +183,7 @@ var unsupportedCalls = []struct {
 	{"Listener.BindAdd", func() error { err := new(Listener).BindAdd(); return err }},
 	{"Listener.BindRemove", func() error { err := new(Listener).BindRemove(); return err }},
 	{"Listener.Close", func() error { err := new(Listener).Close(); return err }},
+	{"Listener.File", func() error { _, err := new(Listener).File(); return err }},
 	{"Listener.LocalAddrs", func() error { _, err := new(Listener).LocalAddrs(); return err }},
 	{"Listener.SetDeadline", func() error { err := new(Listener).SetDeadline(*new(time.Time)); return err }},
 	{"Listener.SetInitMsg", func() error { err := new(Listener).SetInitMsg(*new(InitMsg)); return err }},
@@ -211,6 +221,7 @@ var unsupportedCalls = []struct {
 	{"SCTPConn.EnableStreamReset", func() error { _, err := new(SCTPConn).EnableStreamReset(); return err }},
 	{"SCTPConn.Events", func() error { _, err := new(SCTPConn).Events(); return err }},
 	{"SCTPConn.Extension", func() error { _, err := new(SCTPConn).Extension(*new(Extension)); return err }},
+	{"SCTPConn.File", func() error { _, err := new(SCTPConn).File(); return err }},
 	{"SCTPConn.FragmentInterleave", func() error { _, err := new(SCTPConn).FragmentInterleave(); return err }},
 	{"SCTPConn.HMACIdents", func() error { _, err := new(SCTPConn).HMACIdents(); return err }},
 	{"SCTPConn.LocalAddrs", func() error { _, err := new(SCTPConn).LocalAddrs(); return err }},
