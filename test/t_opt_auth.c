@@ -18,52 +18,6 @@
 
 #define AUTH_ENABLE "/proc/sys/net/sctp/auth_enable"
 
-static int read_proc_int(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int v = -1;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static void write_proc_int(const char *path, int v)
-{
-	FILE *f = fopen(path, "w");
-	if (!f || fprintf(f, "%d\n", v) < 0 || fclose(f) != 0)
-		FAIL("cannot write %s", path);
-}
-
-/* A network namespace of our own with its loopback up: its net.sctp sysctls are ours alone. */
-static void private_netns(void)
-{
-	if (geteuid() != 0)
-		SKIP("needs root for a network namespace (run it through scripts/sctp-run)");
-	if (unshare(CLONE_NEWNET) < 0)
-		SKIP("unshare(CLONE_NEWNET): %s", strerror(errno));
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	CHECK(s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
-	ifr.ifr_flags |= IFF_UP;
-	CHECK(ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
-	close(s);
-}
-
-static int connect_accept(int srv, int cli, const sctpio_addr *addr)
-{
-	int rc = sctpio_sock_connect(cli, addr, 1, NULL);
-	CHECK(rc == 0 || rc == -EINPROGRESS);
-	wait_fd(cli, POLLOUT, 10000);
-	CHECK_EQ(sctpio_sock_error(cli), 0);
-	wait_fd(srv, POLLIN, 10000);
-	return OK(sctpio_sock_accept(srv, NULL, 0));
-}
-
 /* Key 1 = key, active, DATA demanded authenticated: what each end of the test does. */
 static void auth_setup(int fd, const char *key)
 {
@@ -148,7 +102,7 @@ static void test_with_sysctl(void)
 	int cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	auth_setup(cli, "shared secret");
 	OK(sctpio_sock_subscribe(cli, 0, SCTP_AUTHENTICATION_EVENT, 1));
-	int srv = connect_accept(lst, cli, &addr);
+	int srv = test_connect_accept(lst, cli, &addr);
 	CHECK_EQ(sctpio_opt_get_auth_supported(cli, 0), 1);
 	int n = OK(sctpio_opt_get_peer_auth_chunks(cli, 0, chunks, sizeof(chunks)));
 	CHECK(has_chunk(chunks, n, 0));
@@ -180,7 +134,7 @@ static void test_with_sysctl(void)
 	auth_setup(cli, "a different secret");
 	struct sctp_rtoinfo rto = { .srto_initial = 100, .srto_min = 100, .srto_max = 200 };
 	OK(sctpio_opt_set_rtoinfo(cli, 0, &rto));
-	srv = connect_accept(lst, cli, &addr);
+	srv = test_connect_accept(lst, cli, &addr);
 	send_all(cli, "forged?", 7, NULL);
 	struct sctpio_assoc_stats st;
 	double end = now_ms() + 10000;
@@ -229,7 +183,7 @@ static void test_with_option(void)
 	CHECK_EQ(sctpio_opt_set_auth_supported(cli, 0, 2), -EINVAL);
 	auth_setup(lst, "by option");
 	auth_setup(cli, "by option");
-	int srv = connect_accept(lst, cli, &addr);
+	int srv = test_connect_accept(lst, cli, &addr);
 	CHECK_EQ(sctpio_opt_get_auth_supported(cli, 0), 1);
 	int n = OK(sctpio_opt_get_peer_auth_chunks(cli, 0, chunks, sizeof(chunks)));
 	CHECK(has_chunk(chunks, n, 0));
@@ -241,14 +195,14 @@ static void test_with_option(void)
 
 int main(void)
 {
-	private_netns();
-	int was = read_proc_int(AUTH_ENABLE);
+	test_private_netns();
+	int was = test_read_proc_int(AUTH_ENABLE);
 	if (was < 0)
 		SKIP("no %s", AUTH_ENABLE);
-	write_proc_int(AUTH_ENABLE, 1);
+	test_write_proc_int(AUTH_ENABLE, 1);
 	test_with_sysctl();
-	write_proc_int(AUTH_ENABLE, 0);
+	test_write_proc_int(AUTH_ENABLE, 0);
 	test_with_option();
-	write_proc_int(AUTH_ENABLE, was);
+	test_write_proc_int(AUTH_ENABLE, was);
 	return 0;
 }

@@ -18,22 +18,6 @@
 
 #include "test.h"
 
-static void private_netns(void)
-{
-	if (geteuid() != 0)
-		SKIP("needs root for a network namespace and a packet socket (run it through scripts/sctp-run)");
-	if (unshare(CLONE_NEWNET) < 0)
-		SKIP("unshare(CLONE_NEWNET): %s", strerror(errno));
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	CHECK(s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
-	ifr.ifr_flags |= IFF_UP;
-	CHECK(ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
-	close(s);
-}
-
 /* A packet socket on lo delivering IP packets without the link header. */
 static int capture_open(void)
 {
@@ -149,7 +133,7 @@ static void run(int family, const char *host, const struct sctpio_paddrparams *p
 
 int main(void)
 {
-	private_netns();
+	test_private_netns();
 	/* DSCP set on a live association applies to its next packet. */
 	struct sctpio_paddrparams ef = { .flags = SCTPIO_PADDR_DSCP, .dscp = 46 };
 	run(AF_INET, "127.0.0.1", NULL, &ef, 46, 0);

@@ -18,41 +18,6 @@
 #define INTL_ENABLE "/proc/sys/net/sctp/intl_enable"
 enum { BIG = 120000, SMALL = 100 };
 
-static int read_proc_int(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int v = -1;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static void write_proc_int(const char *path, int v)
-{
-	FILE *f = fopen(path, "w");
-	if (!f || fprintf(f, "%d\n", v) < 0 || fclose(f) != 0)
-		FAIL("cannot write %s", path);
-}
-
-static void private_netns(void)
-{
-	if (geteuid() != 0)
-		SKIP("needs root for a network namespace (run it through scripts/sctp-run)");
-	if (unshare(CLONE_NEWNET) < 0)
-		SKIP("unshare(CLONE_NEWNET): %s", strerror(errno));
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	CHECK(s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
-	ifr.ifr_flags |= IFF_UP;
-	CHECK(ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
-	close(s);
-}
-
 static uint8_t big[BIG], got[BIG], small[SMALL];
 
 /* Returns how many bytes of the large message had arrived when the small one did. */
@@ -143,8 +108,8 @@ static size_t run(int intl)
 
 int main(void)
 {
-	private_netns();
-	int was = read_proc_int(INTL_ENABLE);
+	test_private_netns();
+	int was = test_read_proc_int(INTL_ENABLE);
 	if (was < 0)
 		SKIP("no %s (kernel before 4.20)", INTL_ENABLE);
 	for (size_t i = 0; i < BIG; i++)
@@ -152,12 +117,12 @@ int main(void)
 	memset(small, 0x5a, sizeof(small));
 
 	/* Without the sysctl the kernel refuses the option, fragment interleave or not. */
-	write_proc_int(INTL_ENABLE, 0);
+	test_write_proc_int(INTL_ENABLE, 0);
 	int fd = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	OK(sctpio_opt_set_fragment_interleave(fd, 2));
 	CHECK_EQ(sctpio_opt_set_interleaving_supported(fd, 0, 1), -EPERM);
 	OK(sctpio_sock_close(fd));
-	write_proc_int(INTL_ENABLE, 1);
+	test_write_proc_int(INTL_ENABLE, 1);
 	/* With it, fragment interleave must be on first. */
 	fd = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	CHECK_EQ(sctpio_opt_set_interleaving_supported(fd, 0, 1), -EPERM);
@@ -167,6 +132,6 @@ int main(void)
 	size_t without = run(0);
 	CHECK(with < BIG);
 	CHECK_EQ(without, BIG);
-	write_proc_int(INTL_ENABLE, was);
+	test_write_proc_int(INTL_ENABLE, was);
 	return 0;
 }

@@ -15,16 +15,6 @@
 
 enum { TOTAL = 200, SIZE = 1000, TTL_MS = 200 };
 
-static int connect_accept(int srv, int cli, const sctpio_addr *addr)
-{
-	int rc = sctpio_sock_connect(cli, addr, 1, NULL);
-	CHECK(rc == 0 || rc == -EINPROGRESS);
-	wait_fd(cli, POLLOUT, 10000);
-	CHECK_EQ(sctpio_sock_error(cli), 0);
-	wait_fd(srv, POLLIN, 10000);
-	return OK(sctpio_sock_accept(srv, NULL, 0));
-}
-
 int main(void)
 {
 	sctpio_addr addr;
@@ -32,7 +22,7 @@ int main(void)
 	OK(sctpio_opt_set_rcvbuf(lst, 16384)); /* inherited by the accepted socket: a small window */
 	int cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	OK(sctpio_opt_set_sndbuf(cli, 4 << 20)); /* room to queue everything */
-	int srv = connect_accept(lst, cli, &addr);
+	int srv = test_connect_accept(lst, cli, &addr);
 	CHECK_EQ(sctpio_opt_get_pr_supported(cli, 0), 1);
 
 	struct sctpio_pr_status st;

@@ -11,16 +11,6 @@
 
 #include "test.h"
 
-static int connect_accept(int srv, int cli, const sctpio_addr *addr)
-{
-	int rc = sctpio_sock_connect(cli, addr, 1, NULL);
-	CHECK(rc == 0 || rc == -EINPROGRESS);
-	wait_fd(cli, POLLOUT, 10000);
-	CHECK_EQ(sctpio_sock_error(cli), 0);
-	wait_fd(srv, POLLIN, 10000);
-	return OK(sctpio_sock_accept(srv, NULL, 0));
-}
-
 /* Wait until everything the client sent is acknowledged. */
 static void wait_acked(int cli)
 {
@@ -62,7 +52,7 @@ int main(void)
 	/* RTO fixed at 1000 ms: what the observation reports is then 1000 ms in kernel ticks. */
 	struct sctp_rtoinfo rto = { .srto_initial = 1000, .srto_min = 1000, .srto_max = 1000 };
 	OK(sctpio_opt_set_rtoinfo(cli, 0, &rto));
-	int srv = connect_accept(lst, cli, &addr);
+	int srv = test_connect_accept(lst, cli, &addr);
 
 	struct sctpio_assoc_stats c0, s0, c1, s1;
 	OK(sctpio_opt_get_assoc_stats(cli, 0, &c0));

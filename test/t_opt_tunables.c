@@ -14,29 +14,6 @@
 
 #include "test.h"
 
-static int read_proc_int(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int v = -1;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-/* Connect the one-to-one socket cli (options already set) to the server and return the accepted fd. */
-static int connect_accept(int srv, int cli, const sctpio_addr *addr)
-{
-	int rc = sctpio_sock_connect(cli, addr, 1, NULL);
-	CHECK(rc == 0 || rc == -EINPROGRESS);
-	wait_fd(cli, POLLOUT, 10000);
-	CHECK_EQ(sctpio_sock_error(cli), 0);
-	wait_fd(srv, POLLIN, 10000);
-	return OK(sctpio_sock_accept(srv, NULL, 0));
-}
-
 static void test_endpoint_roundtrips(void)
 {
 	int fd = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
@@ -52,7 +29,7 @@ static void test_endpoint_roundtrips(void)
 
 	/* Delayed SACK: the defaults, a change of both, 0 leaving a value alone, freq 1 turning it off. */
 	OK(sctpio_opt_get_delayed_sack(fd, 0, &d, &f));
-	CHECK_EQ(d, read_proc_int("/proc/sys/net/sctp/sack_timeout"));
+	CHECK_EQ(d, test_read_proc_int("/proc/sys/net/sctp/sack_timeout"));
 	CHECK_EQ(f, 2);
 	OK(sctpio_opt_set_delayed_sack(fd, 0, 120, 3));
 	OK(sctpio_opt_get_delayed_sack(fd, 0, &d, &f));
@@ -76,7 +53,7 @@ static void test_endpoint_roundtrips(void)
 	CHECK_EQ(ctx, 0xfeedf00d);
 	CHECK_EQ(sctpio_opt_get_context(fd, 0, NULL), -EINVAL);
 
-	CHECK_EQ(sctpio_opt_get_max_burst(fd, 0), read_proc_int("/proc/sys/net/sctp/max_burst"));
+	CHECK_EQ(sctpio_opt_get_max_burst(fd, 0), test_read_proc_int("/proc/sys/net/sctp/max_burst"));
 	OK(sctpio_opt_set_max_burst(fd, 0, 9));
 	CHECK_EQ(sctpio_opt_get_max_burst(fd, 0), 9);
 	OK(sctpio_opt_set_max_burst(fd, 0, 0));
@@ -105,13 +82,13 @@ static void test_endpoint_roundtrips(void)
 	CHECK_EQ(sctpio_opt_get_event(fd, 0, 0x7777), -EINVAL);
 
 	/* Extensions on the endpoint: the defaults follow the sysctls; each switches both ways. */
-	CHECK_EQ(sctpio_opt_get_ecn_supported(fd, 0), read_proc_int("/proc/sys/net/sctp/ecn_enable"));
+	CHECK_EQ(sctpio_opt_get_ecn_supported(fd, 0), test_read_proc_int("/proc/sys/net/sctp/ecn_enable"));
 	OK(sctpio_opt_set_ecn_supported(fd, 0, 0));
 	CHECK_EQ(sctpio_opt_get_ecn_supported(fd, 0), 0);
 	OK(sctpio_opt_set_ecn_supported(fd, 0, 1));
 	CHECK_EQ(sctpio_opt_get_ecn_supported(fd, 0), 1);
 	CHECK_EQ(sctpio_opt_set_ecn_supported(fd, 0, 2), -EINVAL);
-	CHECK_EQ(sctpio_opt_get_asconf_supported(fd, 0), read_proc_int("/proc/sys/net/sctp/addip_enable"));
+	CHECK_EQ(sctpio_opt_get_asconf_supported(fd, 0), test_read_proc_int("/proc/sys/net/sctp/addip_enable"));
 	OK(sctpio_opt_set_asconf_supported(fd, 0, 1));
 	CHECK_EQ(sctpio_opt_get_asconf_supported(fd, 0), 1);
 	OK(sctpio_opt_set_asconf_supported(fd, 0, 0));
@@ -119,7 +96,7 @@ static void test_endpoint_roundtrips(void)
 	CHECK_EQ(sctpio_opt_get_interleaving_supported(fd, 0), 0);
 	/* I-DATA needs fragment interleave AND net.sctp.intl_enable (t_opt_idata turns that on). */
 	CHECK_EQ(sctpio_opt_set_interleaving_supported(fd, 0, 1), -EPERM);
-	if (read_proc_int("/proc/sys/net/sctp/intl_enable") == 0) {
+	if (test_read_proc_int("/proc/sys/net/sctp/intl_enable") == 0) {
 		OK(sctpio_opt_set_fragment_interleave(fd, 2));
 		CHECK_EQ(sctpio_opt_set_interleaving_supported(fd, 0, 1), -EPERM);
 		OK(sctpio_opt_set_fragment_interleave(fd, 0));
@@ -153,7 +130,7 @@ static void test_endpoint_roundtrips(void)
 	CHECK_EQ(sctpio_opt_get_plpmtud_probe_interval(fd, 0, NULL), 0);
 
 	/* PF exposure: three values, the default from net.sctp.pf_expose. */
-	CHECK_EQ(sctpio_opt_get_pf_expose(fd, 0), read_proc_int("/proc/sys/net/sctp/pf_expose"));
+	CHECK_EQ(sctpio_opt_get_pf_expose(fd, 0), test_read_proc_int("/proc/sys/net/sctp/pf_expose"));
 	OK(sctpio_opt_set_pf_expose(fd, 0, SCTPIO_PF_EXPOSE_ENABLE));
 	CHECK_EQ(sctpio_opt_get_pf_expose(fd, 0), SCTPIO_PF_EXPOSE_ENABLE);
 	OK(sctpio_opt_set_pf_expose(fd, 0, SCTPIO_PF_EXPOSE_DISABLE));
@@ -164,9 +141,9 @@ static void test_endpoint_roundtrips(void)
 	struct sctpio_paddrthlds t = { .path_max_retrans = 0 };
 	OK(sctpio_opt_get_paddrthlds(fd, 0, &t));
 	CHECK_EQ(t.flags, SCTPIO_THLDS_PS);
-	CHECK_EQ(t.path_max_retrans, read_proc_int("/proc/sys/net/sctp/path_max_retrans"));
-	CHECK_EQ(t.pf_threshold, read_proc_int("/proc/sys/net/sctp/pf_retrans"));
-	CHECK_EQ(t.ps_threshold, read_proc_int("/proc/sys/net/sctp/ps_retrans"));
+	CHECK_EQ(t.path_max_retrans, test_read_proc_int("/proc/sys/net/sctp/path_max_retrans"));
+	CHECK_EQ(t.pf_threshold, test_read_proc_int("/proc/sys/net/sctp/pf_retrans"));
+	CHECK_EQ(t.ps_threshold, test_read_proc_int("/proc/sys/net/sctp/ps_retrans"));
 	struct sctpio_paddrthlds s1 = { .path_max_retrans = 7, .pf_threshold = 3 };
 	OK(sctpio_opt_set_paddrthlds(fd, 0, &s1));
 	OK(sctpio_opt_get_paddrthlds(fd, 0, &t));
@@ -259,12 +236,12 @@ static void test_association(void)
 	OK(sctpio_opt_set_context(lst, 0, 0x1234)); /* the endpoint's, inherited by what it accepts */
 	int cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	OK(sctpio_opt_set_maxseg(cli, 0, 1000));
-	int srv = connect_accept(lst, cli, &addr);
+	int srv = test_connect_accept(lst, cli, &addr);
 
 	OK(sctpio_opt_get_primary_addr(cli, 0, &pa));
 	CHECK(sctpio_addr_equal(&pa, &addr));
 	CHECK_EQ(sctpio_opt_get_primary_addr(cli, 0, NULL), -EINVAL);
-	CHECK_EQ(sctpio_opt_get_ecn_supported(cli, 0), read_proc_int("/proc/sys/net/sctp/ecn_enable"));
+	CHECK_EQ(sctpio_opt_get_ecn_supported(cli, 0), test_read_proc_int("/proc/sys/net/sctp/ecn_enable"));
 	CHECK_EQ(sctpio_opt_get_asconf_supported(cli, 0), 0);
 	CHECK_EQ(sctpio_opt_get_interleaving_supported(cli, 0), 0);
 	CHECK_EQ(sctpio_opt_get_sctp_reuse_port(cli), 0);
@@ -352,7 +329,7 @@ static void test_association(void)
 	OK(sctpio_opt_set_ecn_supported(lst, 0, 0));
 	cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	OK(sctpio_opt_set_ecn_supported(cli, 0, 1));
-	srv = connect_accept(lst, cli, &addr);
+	srv = test_connect_accept(lst, cli, &addr);
 	CHECK_EQ(sctpio_opt_get_ecn_supported(cli, 0), 0);
 	CHECK_EQ(sctpio_opt_get_ecn_supported(srv, 0), 0);
 	OK(sctpio_sock_close(srv));

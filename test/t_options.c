@@ -45,17 +45,6 @@ static void wait_notification(int fd, uint16_t type, union sctp_notification *ou
 	}
 }
 
-/* Connect the one-to-one socket cli (options already set) to the server and return the accepted fd. */
-static int connect_accept(int srv, int cli, const sctpio_addr *addr)
-{
-	int rc = sctpio_sock_connect(cli, addr, 1, NULL);
-	CHECK(rc == 0 || rc == -EINPROGRESS);
-	wait_fd(cli, POLLOUT, 10000);
-	CHECK_EQ(sctpio_sock_error(cli), 0);
-	wait_fd(srv, POLLIN, 10000);
-	return OK(sctpio_sock_accept(srv, NULL, 0));
-}
-
 static void test_flags_and_raw(void)
 {
 	int fd = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
@@ -164,18 +153,6 @@ static void test_flags_and_raw(void)
 	OK(sctpio_sock_close(r3));
 }
 
-static int read_proc_int(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int v = -1;
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 static void test_buffers_and_linger(void)
 {
 	int fd = OK(sctpio_sock_open(AF_INET6, SCTPIO_ONE_TO_MANY, 0));
@@ -185,7 +162,7 @@ static void test_buffers_and_linger(void)
 	CHECK_EQ(sctpio_opt_get_rcvbuf(fd), 131072);
 	OK(sctpio_opt_set_sndbuf(fd, 40000));
 	CHECK_EQ(sctpio_opt_get_sndbuf(fd), 80000);
-	int rmax = read_proc_int("/proc/sys/net/core/rmem_max");
+	int rmax = test_read_proc_int("/proc/sys/net/core/rmem_max");
 	if (rmax > 0 && rmax < (1 << 29)) {
 		OK(sctpio_opt_set_rcvbuf(fd, rmax * 2));
 		CHECK_EQ(sctpio_opt_get_rcvbuf(fd), rmax * 2);
@@ -236,7 +213,7 @@ static void test_association(void)
 	OK(sctpio_opt_set_maxseg(cli, 0, 1000));
 	CHECK_EQ(sctpio_opt_get_maxseg(cli, 0), 1000);
 
-	int acc = connect_accept(srv, cli, &addr);
+	int acc = test_connect_accept(srv, cli, &addr);
 
 	/* The adaptation indication reaches the peer exactly as set (host order both ends). */
 	union sctp_notification sn;

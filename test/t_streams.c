@@ -45,16 +45,6 @@ static void wait_notification(int fd, uint16_t type, union sctp_notification *ou
 	}
 }
 
-static int connect_accept(int srv, int cli, const sctpio_addr *addr)
-{
-	int rc = sctpio_sock_connect(cli, addr, 1, NULL);
-	CHECK(rc == 0 || rc == -EINPROGRESS);
-	wait_fd(cli, POLLOUT, 10000);
-	CHECK_EQ(sctpio_sock_error(cli), 0);
-	wait_fd(srv, POLLIN, 10000);
-	return OK(sctpio_sock_accept(srv, NULL, 0));
-}
-
 /* Read a sysctl as text; write one and report whether it took. */
 static int sysctl_get(const char *path, char *buf, size_t len)
 {
@@ -128,7 +118,7 @@ static int overtake_position(int sched)
 	OK(sctpio_opt_set_rcvbuf(srv, 4096)); /* inherited by the accepted association: a small window */
 	int cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	OK(sctpio_opt_set_stream_scheduler(cli, 0, sched));
-	int acc = connect_accept(srv, cli, &addr);
+	int acc = test_connect_accept(srv, cli, &addr);
 	CHECK_EQ(sctpio_opt_get_stream_scheduler(cli, 0), sched);
 	OK(sctpio_opt_set_stream_scheduler_value(cli, 0, 1, 10)); /* low priority */
 	OK(sctpio_opt_set_stream_scheduler_value(cli, 0, 2, 1));  /* high priority */
@@ -165,7 +155,7 @@ static void test_scheduler(void)
 	CHECK_EQ(sctpio_opt_get_stream_scheduler(cli, 0), SCTPIO_SCHED_FCFS);
 	OK(sctpio_opt_set_stream_scheduler(cli, 0, SCTPIO_SCHED_PRIO));
 	CHECK_EQ(sctpio_opt_get_stream_scheduler(cli, 0), SCTPIO_SCHED_PRIO);
-	int acc = connect_accept(srv, cli, &addr);
+	int acc = test_connect_accept(srv, cli, &addr);
 	/* The endpoint's default became the association's scheduler. */
 	CHECK_EQ(sctpio_opt_get_stream_scheduler(cli, 0), SCTPIO_SCHED_PRIO);
 	CHECK_EQ(sctpio_opt_get_stream_scheduler(acc, 0), SCTPIO_SCHED_FCFS);
@@ -222,7 +212,7 @@ static void test_reconfig(void)
 	OK(sctpio_opt_set_enable_stream_reset(cli, 0, all));
 	CHECK_EQ(sctpio_opt_get_enable_stream_reset(cli, 0), (int)all);
 	OK(sctpio_opt_set_enable_stream_reset(srv, 0, all));
-	int acc = connect_accept(srv, cli, &addr);
+	int acc = test_connect_accept(srv, cli, &addr);
 	CHECK_EQ(sctpio_opt_get_reconfig_supported(cli, 0), 1); /* the peer offered it */
 	CHECK_EQ(sctpio_opt_get_enable_stream_reset(acc, 0), (int)all);
 	subscribe(cli, SCTP_STREAM_RESET_EVENT);
@@ -347,7 +337,7 @@ static void test_udp_encaps(void)
 	int cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_ONE, 0));
 	OK(sctpio_opt_set_udp_encaps_port(cli, 0, NULL, port));
 	long before = udp_in_datagrams();
-	int acc = connect_accept(srv, cli, &addr);
+	int acc = test_connect_accept(srv, cli, &addr);
 	struct sctpio_sndinfo si = { .stream = 1, .ppid = 6951 };
 	send_all(cli, "over udp", 8, &si);
 	CHECK_EQ(recv_data(acc, buf, sizeof(buf), &ri), 8);

@@ -7,11 +7,15 @@
 #define SCTPIO_TEST_H
 
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sctpio.h"
@@ -108,6 +112,56 @@ static inline int test_server(int style, sctpio_addr *addr)
 	int fd = OK(sctpio_sock_server(style, addr, 1, 0, 0));
 	CHECK_EQ(OK(sctpio_sock_local_addrs(fd, 0, addr, 1)), 1);
 	return fd;
+}
+
+/* Connect the one-to-one socket cli (options already set) to the server srv listening at addr and
+ * return the accepted descriptor. */
+static inline int test_connect_accept(int srv, int cli, const sctpio_addr *addr)
+{
+	int rc = sctpio_sock_connect(cli, addr, 1, NULL);
+	CHECK(rc == 0 || rc == -EINPROGRESS);
+	wait_fd(cli, POLLOUT, 10000);
+	CHECK_EQ(sctpio_sock_error(cli), 0);
+	wait_fd(srv, POLLIN, 10000);
+	return OK(sctpio_sock_accept(srv, NULL, 0));
+}
+
+/* An integer sysctl under /proc/sys: read (-1 when unreadable) and write (fails the test). */
+static inline int test_read_proc_int(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static inline void test_write_proc_int(const char *path, int v)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || fprintf(f, "%d\n", v) < 0 || fclose(f) != 0)
+		FAIL("cannot write %s", path);
+}
+
+/* A network namespace of the test's own with its loopback up: its net.* sysctls, routes and packet
+ * captures are the test's alone. Skips (77) without root or namespaces. */
+static inline void test_private_netns(void)
+{
+	if (geteuid() != 0)
+		SKIP("needs root for a network namespace (run it through scripts/sctp-run)");
+	if (unshare(CLONE_NEWNET) < 0)
+		SKIP("unshare(CLONE_NEWNET): %s", strerror(errno));
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	CHECK(s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
+	ifr.ifr_flags |= IFF_UP;
+	CHECK(ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
+	close(s);
 }
 
 #endif
