@@ -625,7 +625,7 @@ func FuzzSockaddr(f *testing.F) {
 // RcvInfo, and checks every field against the struct's layout in include/sctpio/msg.h.
 func FuzzRcvInfo(f *testing.F) {
 	le := binary.NativeEndian
-	data := make([]byte, 72)
+	data := make([]byte, 88)
 	le.PutUint32(data[0:], uint32(RecvHasInfo))
 	le.PutUint16(data[4:], 3)
 	le.PutUint16(data[6:], 17)
@@ -639,15 +639,15 @@ func FuzzRcvInfo(f *testing.F) {
 	le.PutUint32(next[0:], uint32(RecvHasInfo|RecvHasNext|RecvUnordered))
 	le.PutUint16(next[56:], 4)
 	le.PutUint32(next[64:], 100)
-	note := make([]byte, 72)
+	note := make([]byte, 88)
 	le.PutUint32(note[0:], uint32(RecvNotification|RecvMore))
 	f.Add(data)
 	f.Add(next)
 	f.Add(note)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		info, mem := rcvinfoFrom((*RcvInfo).fromC, raw)
-		if len(mem) != 72 {
-			t.Fatalf("struct sctpio_rcvinfo is %d bytes, not 72: update the offsets of this test", len(mem))
+		if len(mem) != 88 {
+			t.Fatalf("struct sctpio_rcvinfo is %d bytes, not 88 (72 of fields, 16 reserved): update the offsets of this test", len(mem))
 		}
 		want := RcvInfo{
 			Flags: RecvFlag(le.Uint32(mem[0:])), Stream: le.Uint16(mem[4:]), SSN: le.Uint16(mem[6:]),
