@@ -252,6 +252,9 @@ func (s *sock) endOr(call string, eof error) error {
 // assocGone reports whether a read error means that the association of a one-to-one socket is gone,
 // and returns the errno that says how.
 func assocGone(err error) (syscall.Errno, bool) {
+	if err == nil {
+		return 0, false // the common case, without errors.As: its target would escape (an allocation per read)
+	}
 	var en syscall.Errno
 	if !errors.As(err, &en) {
 		return 0, false
