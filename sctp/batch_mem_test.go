@@ -7,6 +7,7 @@ package sctp
 import (
 	"bytes"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -173,12 +174,77 @@ func TestDroppedBatchIsFreed(t *testing.T) {
 	}
 }
 
-// TestDroppedReceiverFreesItsBatches checks that a Receiver dropped without Close (no socket
-// registered, so nothing of it runs) gives each worker's batch back.
-func TestDroppedReceiverFreesItsBatches(t *testing.T) {
+// TestDroppedReceiverIsClosed checks that a Receiver dropped without Close (no socket registered) is
+// closed by its finalizer: reported once, and its workers' batches freed by that Close, so none of
+// them is reported dropped.
+func TestDroppedReceiverIsClosed(t *testing.T) {
 	ch := watchDrops(t)
 	dropReceiver(t, 3)
-	awaitDrops(t, ch, "Batch", 3)
+	awaitDrops(t, ch, "Receiver", 1)
+	dropBatch(t, 2, 16) // a marker: reported after anything the Receiver's close would have reported
+	awaitDrops(t, ch, "Batch", 1)
+	select {
+	case k := <-ch:
+		t.Fatalf("a %s of the closed Receiver was reported dropped", k)
+	default:
+	}
+}
+
+// dropServing registers src with a new Receiver (or, poller set, a new Poller) whose handler counts
+// the batches it gets in handled, and lets go of the Receiver or Poller without Close.
+//
+//go:noinline
+func dropServing(t *testing.T, src Source, poller bool, handled *atomic.Int64) {
+	if poller {
+		p, err := NewPoller(4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Add(src, nil); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	r, err := NewReceiver(1, func(Source, *Batch) error { handled.Add(1); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Add(src); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDroppedModelWithSocketsIsClosed checks that a Receiver or Poller dropped with a socket still
+// registered (its goroutine parked on the socket) is collected and closed: reported once, its
+// registration ended with no read deadline left on the socket, so the program reads the socket
+// itself again.
+func TestDroppedModelWithSocketsIsClosed(t *testing.T) {
+	needSCTP(t)
+	for _, poller := range []bool{false, true} {
+		kind := map[bool]string{false: "Receiver", true: "Poller"}[poller]
+		t.Run(kind, func(t *testing.T) {
+			l := loopbackListener(t)
+			cli, srv := quietPair(t, l)
+			defer cli.Close()
+			defer srv.Close()
+			ch := watchDrops(t)
+			var handled atomic.Int64
+			dropServing(t, srv, poller, &handled)
+			awaitDrops(t, ch, kind, 1)
+			if _, err := cli.Write([]byte("after the drop")); err != nil {
+				t.Fatal(err)
+			}
+			srv.SetReadDeadline(time.Now().Add(20 * time.Second))
+			buf := make([]byte, 64)
+			n, err := srv.Read(buf)
+			if err != nil || string(buf[:n]) != "after the drop" {
+				t.Fatalf("reading the socket after its %s was dropped: %q, %v", kind, buf[:n], err)
+			}
+			if h := handled.Load(); h != 0 {
+				t.Fatalf("the dropped Receiver's handler ran %d times", h)
+			}
+		})
+	}
 }
 
 // sockInode returns the inode of the socket open at fd, or 0 when fd is closed or is not a socket.
@@ -228,6 +294,8 @@ func TestDroppedConnClosesItsSocket(t *testing.T) {
 	if inos[0] == 0 || inos[1] == 0 {
 		t.Fatalf("descriptors %v are not sockets", fds)
 	}
+	ch := watchDrops(t)
+	awaitDrops(t, ch, "socket", 2) // each one's C scratch freed and reported
 	// No finalizer of ours can tell when os.File's has run: collect until both sockets are gone.
 	deadline := time.Now().Add(20 * time.Second)
 	for open := 2; open > 0; {

@@ -7,6 +7,7 @@ package sctp
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"syscall"
 )
@@ -43,9 +44,18 @@ import (
 // reading side, as a Receiver does: only the worker holding it reads it, and a read deadline on it
 // acts as an idle timeout (see Ready.Err). The poller never closes a socket.
 type Poller struct {
-	q    chan *watch
-	stop chan struct{}
-	wg   sync.WaitGroup
+	// The state lives in a separate object, which the registrations' goroutines use, so that a
+	// Poller the program drops is unreachable even while sockets are registered: its finalizer then
+	// closes the state (see dropped).
+	*poller
+}
+
+// poller is a Poller's state.
+type poller struct {
+	origin string // where NewPoller was called, in debug builds
+	q      chan *watch
+	stop   chan struct{}
+	wg     sync.WaitGroup
 
 	mu      sync.Mutex
 	closed  bool
@@ -99,7 +109,10 @@ func NewPoller(queueLen int) (*Poller, error) {
 	if queueLen < 0 || queueLen > 1<<24 {
 		return nil, fmt.Errorf("sctp: NewPoller(%d): %w", queueLen, syscall.EINVAL)
 	}
-	return &Poller{q: make(chan *watch, queueLen), stop: make(chan struct{}), watches: make(map[*sock]*watch)}, nil
+	h := &Poller{&poller{origin: debugOrigin(), q: make(chan *watch, queueLen), stop: make(chan struct{}),
+		watches: make(map[*sock]*watch)}}
+	runtime.SetFinalizer(h, (*Poller).dropped)
+	return h, nil
 }
 
 // Add registers src; data comes back in each Ready for it. It fails with EEXIST when src is
@@ -172,7 +185,7 @@ func (p *Poller) Next(ctx context.Context) (Ready, error) {
 }
 
 // take holds w for a worker, unless its registration ended while it was queued.
-func (p *Poller) take(w *watch) (Ready, bool) {
+func (p *poller) take(w *watch) (Ready, bool) {
 	select {
 	case <-p.stop:
 		return Ready{}, false
@@ -190,6 +203,24 @@ func (p *Poller) take(w *watch) (Ready, bool) {
 // left). A Ready still held is safe to Done afterwards; Close does not wait for it. Later calls
 // fail with net.ErrClosed.
 func (p *Poller) Close() error {
+	runtime.SetFinalizer(p, nil)
+	return p.poller.close()
+}
+
+// dropped is the finalizer of a Poller the program let go of without Close: the registrations end as
+// Close ends them, on a goroutine of its own (Close waits for the registrations' goroutines); debug
+// builds report where it was made. A goroutine in Next refers to the Poller, so a Poller with a
+// worker still waiting on it is not unreachable and is never closed this way.
+func (p *Poller) dropped() {
+	state := p.poller
+	go func() {
+		if state.close() == nil {
+			reportDropped("Poller", state.origin)
+		}
+	}()
+}
+
+func (p *poller) close() error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -212,7 +243,7 @@ func (p *Poller) Close() error {
 	return nil
 }
 
-func (p *Poller) forget(w *watch) {
+func (p *poller) forget(w *watch) {
 	p.mu.Lock()
 	if p.watches[w.s] == w {
 		delete(p.watches, w.s)
@@ -221,7 +252,7 @@ func (p *Poller) forget(w *watch) {
 }
 
 // run is the goroutine of one registration: wait until readable, queue, wait for Done, again.
-func (p *Poller) run(w *watch) {
+func (p *poller) run(w *watch) {
 	defer p.wg.Done()
 	defer func() {
 		if _, finish := w.exit(); finish {

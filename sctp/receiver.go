@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"syscall"
@@ -356,6 +357,15 @@ func (w *watch) letGo() {
 // would take messages out of order), and know that a read deadline on it acts as an idle timeout.
 // Writing to it, from the handler or anywhere, is fine. The receiver never closes a socket.
 type Receiver struct {
+	// The state lives in a separate object, which the registrations' goroutines use, so that a
+	// Receiver the program drops is unreachable even while sockets are registered: its finalizer
+	// then closes the state (see dropped).
+	*receiver
+}
+
+// receiver is a Receiver's state.
+type receiver struct {
+	origin        string // where NewReceiver was called, in debug builds
 	handler       func(Source, *Batch) error
 	onError       func(Source, error)
 	recoverPanics bool        // an error handler was given
@@ -408,7 +418,7 @@ func NewReceiver(workers int, handler func(src Source, b *Batch) error, opts ...
 	if workers < 1 || workers > 1024 || handler == nil || cfg.onError == nil {
 		return nil, fmt.Errorf("sctp: NewReceiver(%d workers): %w", workers, syscall.EINVAL)
 	}
-	r := &Receiver{handler: handler, onError: cfg.onError, recoverPanics: cfg.onErrorSet, free: make(chan *Batch, workers),
+	r := &receiver{origin: debugOrigin(), handler: handler, onError: cfg.onError, recoverPanics: cfg.onErrorSet, free: make(chan *Batch, workers),
 		watches: make(map[*sock]*watch)}
 	for i := 0; i < workers; i++ {
 		b, err := NewBatch(cfg.slots, cfg.slotSize)
@@ -419,10 +429,26 @@ func NewReceiver(workers int, handler func(src Source, b *Batch) error, opts ...
 		r.batches = append(r.batches, b)
 		r.free <- b
 	}
-	return r, nil
+	h := &Receiver{r}
+	runtime.SetFinalizer(h, (*Receiver).dropped)
+	return h, nil
 }
 
-func (r *Receiver) freeBatches() {
+// dropped is the finalizer of a Receiver the program let go of without Close: the registrations end
+// and the batches are freed as Close does, on a goroutine of its own, since Close waits for running
+// handlers and the finalizer goroutine must not wait; debug builds report where it was made. A
+// Receiver whose handler (or anything else still running) refers to it is not unreachable, so is
+// never closed this way.
+func (r *Receiver) dropped() {
+	state := r.receiver
+	go func() {
+		if state.close() == nil {
+			reportDropped("Receiver", state.origin)
+		}
+	}()
+}
+
+func (r *receiver) freeBatches() {
 	for _, b := range r.batches {
 		b.Close()
 	}
@@ -482,6 +508,11 @@ func (r *Receiver) Remove(src Source) error {
 // registered sockets are not closed, and have no read deadline left. Later calls fail with an error
 // that errors.Is net.ErrClosed.
 func (r *Receiver) Close() error {
+	runtime.SetFinalizer(r, nil)
+	return r.receiver.close()
+}
+
+func (r *receiver) close() error {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
@@ -504,7 +535,7 @@ func (r *Receiver) Close() error {
 	return nil
 }
 
-func (r *Receiver) forget(w *watch) {
+func (r *receiver) forget(w *watch) {
 	r.mu.Lock()
 	if r.watches[w.s] == w {
 		delete(r.watches, w.s)
@@ -517,7 +548,7 @@ func (r *Receiver) forget(w *watch) {
 // handler's call is the registration's last word, and the next registration of the socket reads
 // only after it. All of it is deferred, so that a handler that calls runtime.Goexit still ends its
 // registration (with errHandlerGoexit) instead of leaving Close waiting for ever.
-func (r *Receiver) run(w *watch) {
+func (r *receiver) run(w *watch) {
 	defer r.wg.Done()
 	err := errHandlerGoexit // unless serve returns
 	defer func() {
@@ -532,7 +563,7 @@ func (r *Receiver) run(w *watch) {
 	err = r.serve(w)
 }
 
-func (r *Receiver) serve(w *watch) error {
+func (r *receiver) serve(w *watch) error {
 	if !w.awaitPrev() {
 		return errStopped
 	}
@@ -559,7 +590,7 @@ func (r *Receiver) serve(w *watch) error {
 
 // turn is one hold of w's socket (hold gen) with worker b: a read and a handler call. The worker and
 // the hold are given back on every way out, runtime.Goexit in the handler included.
-func (r *Receiver) turn(w *watch, b *Batch, gen uint64) (err error) {
+func (r *receiver) turn(w *watch, b *Batch, gen uint64) (err error) {
 	defer func() {
 		r.free <- b
 		if !w.unhold(gen) {
@@ -573,7 +604,7 @@ func (r *Receiver) turn(w *watch, b *Batch, gen uint64) (err error) {
 // one-to-one connection is read so that its association's end comes in order and for good: the
 // COMM_LOST that says why it died before the error, and io.EOF after its last notification whoever
 // shut it down (see readBatchConn).
-func (r *Receiver) handle(src Source, b *Batch) error {
+func (r *receiver) handle(src Source, b *Batch) error {
 	var n int
 	var err error
 	if c, ok := src.(*SCTPConn); ok {
@@ -590,7 +621,7 @@ func (r *Receiver) handle(src Source, b *Batch) error {
 // call runs the handler. With an error handler set, a panic in the handler is recovered and becomes
 // the *HandlerPanicError that ends src's registration; without one it is left alone, and ends the
 // program as a panic in any goroutine does (a recovered panic must be reported to someone).
-func (r *Receiver) call(src Source, b *Batch) (err error) {
+func (r *receiver) call(src Source, b *Batch) (err error) {
 	if !r.recoverPanics {
 		return r.handler(src, b)
 	}

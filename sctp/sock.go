@@ -32,6 +32,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -52,6 +53,7 @@ type sock struct {
 	rmu   sync.Mutex // serialises reads: the read scratch is shared
 	wmu   sync.Mutex // serialises writes
 	cs    *C.struct_go_scratch
+	guard *scratchGuard // frees cs when the program drops the socket without Close
 	rbuf  []byte
 	rn    C.ssize_t
 	rfn   func(uintptr) bool
@@ -84,6 +86,8 @@ func newSock(fd C.int, network string) (*sock, error) {
 	}
 	s := &sock{file: f, rc: rc, net: network}
 	s.cs = (*C.struct_go_scratch)(C.calloc(1, C.sizeof_struct_go_scratch))
+	s.guard = &scratchGuard{cs: s.cs, origin: debugOrigin()}
+	runtime.SetFinalizer(s.guard, (*scratchGuard).dropped)
 	// The closures are made once so that a read or write does not allocate one each time.
 	s.rfn = func(fd uintptr) bool {
 		s.rn = C.sctpio_recv(C.int(fd), unsafe.Pointer(unsafe.SliceData(s.rbuf)), C.size_t(len(s.rbuf)), &s.cs.rinfo)
@@ -95,6 +99,25 @@ func newSock(fd C.int, network string) (*sock, error) {
 		return s.wn != eagain
 	}
 	return s, nil
+}
+
+// scratchGuard owns a socket's C scratch for the garbage collector. The sock itself is in a reference
+// cycle (its read and write closures refer to it), where a finalizer is not guaranteed to run; the
+// guard points at nothing of Go's, so its finalizer runs once the sock, the only thing that refers
+// to it, is unreachable. The descriptor needs no help: its os.File closes it when collected.
+type scratchGuard struct {
+	cs     *C.struct_go_scratch
+	origin string // where the socket was made, in debug builds
+}
+
+// dropped is the finalizer of the scratch of a socket dropped without Close: nothing can use it any
+// more, so it is freed here, and the drop is reported (debug builds print where the socket was made).
+func (g *scratchGuard) dropped() {
+	if g.cs != nil {
+		C.free(unsafe.Pointer(g.cs))
+		g.cs = nil
+		reportDropped("socket", g.origin)
+	}
 }
 
 // opError wraps err as the net package does; after Close every failure reads as net.ErrClosed.
@@ -213,6 +236,10 @@ func (s *sock) close() error {
 	err := s.file.Close()
 	s.rmu.Lock()
 	s.wmu.Lock()
+	if s.guard != nil { // a socket made by newSock (tests make bare ones)
+		runtime.SetFinalizer(s.guard, nil)
+		s.guard.cs = nil
+	}
 	C.free(unsafe.Pointer(s.cs))
 	s.cs = nil
 	s.wmu.Unlock()
