@@ -160,8 +160,9 @@ func refNotification(b []byte) (n Notification, ok bool) {
 		ac.Reason = refAbortReason(tail)
 		return ac, true
 	case NotifyPeerAddrChange:
-		// An IPv4 peer written v4-mapped comes out as plain IPv4, as sctpio names it everywhere.
-		pa := refSockaddr(b[8:])
+		// An IPv4 peer written v4-mapped comes out as plain IPv4, as sctpio names it everywhere; an
+		// IPv6 scope id is kept as the zone, as on every other address read.
+		pa := refSockaddrZoned(b[8:])
 		if pa.Addr().Is4In6() {
 			pa = netip.AddrPortFrom(pa.Addr().Unmap(), pa.Port())
 		}
