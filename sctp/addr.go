@@ -27,6 +27,27 @@ type Addr struct {
 	Port int
 }
 
+// AddrPort returns the first address with the port (the primary address of a connection's peer,
+// as set up), or the zero AddrPort for a nil or empty Addr.
+func (a *Addr) AddrPort() netip.AddrPort {
+	if a == nil || len(a.IPs) == 0 {
+		return netip.AddrPort{}
+	}
+	return netip.AddrPortFrom(a.IPs[0], uint16(a.Port))
+}
+
+// AddrPorts returns every address with the port; nil for a nil Addr.
+func (a *Addr) AddrPorts() []netip.AddrPort {
+	if a == nil {
+		return nil
+	}
+	out := make([]netip.AddrPort, len(a.IPs))
+	for i, ip := range a.IPs {
+		out[i] = netip.AddrPortFrom(ip, uint16(a.Port))
+	}
+	return out
+}
+
 // Network returns "sctp".
 func (a *Addr) Network() string { return "sctp" }
 
@@ -347,4 +368,10 @@ func addrFromList(list []C.sctpio_addr) *Addr {
 		a.IPs = append(a.IPs, ap.Addr())
 	}
 	return a
+}
+
+// sctpAddr is a socket's LocalAddr or RemoteAddr as the *Addr it always is (nil when unset).
+func sctpAddr(a net.Addr) *Addr {
+	sa, _ := a.(*Addr)
+	return sa
 }

@@ -34,6 +34,7 @@ static void go_batch_adopt(struct sctpio_batch *b, unsigned char *buf)
 struct go_bscratch {
 	struct sctpio_sndinfo si;
 	sctpio_addr to;
+	struct sctp_initmsg init;
 };
 
 static int go_batch_recv(struct sctpio_batch *b, int fd, struct go_slot *tab)
@@ -271,7 +272,12 @@ func (b *Batch) queue(p []byte, info *SndInfo, to netip.AddrPort) error {
 		return ErrBatchClosed
 	}
 	b.release()
+	if len(info.alsoTo()) > 0 {
+		// A slot's ancillary space is fixed; the C batch refuses an address list too.
+		return fmt.Errorf("sctp: queue %d bytes: AssocSetup.AlsoTo in a batch: %w", len(p), syscall.EINVAL)
+	}
 	info.toC(&b.cs.si)
+	putInit(&b.cs.si, info, &b.cs.init)
 	var hasTo C.int
 	if to.IsValid() {
 		putAddr(&b.cs.to, to)

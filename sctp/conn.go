@@ -32,11 +32,14 @@ var _ net.Conn = (*SCTPConn)(nil)
 // before has been read: after the peer's shutdown, and after this side's own CloseWrite once the
 // shutdown has completed (so "CloseWrite, then read the rest" works as on TCP). It returns an error
 // that errors.Is syscall.ECONNRESET once the association is lost (aborted or timed out), and from then
-// on. Other notifications are skipped. The end of the association is seen through its association
+// on. Other notifications are skipped, or given to the notification handler (SetNotificationHandler). The end of the association is seen through its association
 // change notifications (EventAssocChange, in DefaultEvents): without them a Read after this side's
 // CloseWrite waits until its deadline.
 func (c *SCTPConn) Read(b []byte) (int, error) {
 	var info RcvInfo
+	if h := c.s.noteHandler(); h != nil {
+		return c.readData(h, b, &info)
+	}
 	for {
 		n, end, err := c.readMsg(b, &info)
 		if err != nil || !info.IsNotification() {
@@ -82,7 +85,16 @@ func assocLost(b []byte) bool {
 // included: SHUTDOWN_COMP, COMM_LOST), io.EOF for a graceful shutdown, whichever side started it, and
 // an error that errors.Is syscall.ECONNRESET (or ETIMEDOUT) for a lost association, at once and on
 // every later call.
+//
+// While a notification handler is set (SetNotificationHandler), ReadMsg gives it the notifications
+// and returns data only.
 func (c *SCTPConn) ReadMsg(b []byte, info *RcvInfo) (int, error) {
+	if h := c.s.noteHandler(); h != nil {
+		if info == nil {
+			info = new(RcvInfo)
+		}
+		return c.readData(h, b, info)
+	}
 	n, _, err := c.readMsg(b, info)
 	return n, err
 }
@@ -144,6 +156,14 @@ func (c *SCTPConn) LocalAddr() net.Addr { return c.s.laddr }
 
 // RemoteAddr returns the peer's address (all of them when the peer is multi-homed).
 func (c *SCTPConn) RemoteAddr() net.Addr { return c.s.raddr }
+
+// LocalSCTPAddr is LocalAddr as an *Addr, with no type assertion: the port and every local
+// address known when the connection was set up (LocalAddrs asks the kernel for the current list).
+func (c *SCTPConn) LocalSCTPAddr() *Addr { return sctpAddr(c.s.laddr) }
+
+// RemoteSCTPAddr is RemoteAddr as an *Addr: the peer's port and addresses as set up (PeerAddrs asks
+// the kernel for the current list).
+func (c *SCTPConn) RemoteSCTPAddr() *Addr { return sctpAddr(c.s.raddr) }
 
 // PeerAddrs asks the kernel for the peer's current addresses.
 func (c *SCTPConn) PeerAddrs() (*Addr, error) { return c.s.addrs(true, 0) }

@@ -68,6 +68,17 @@ type Dialer struct {
 	// before the association starts so that none of its notifications is missed. Zero means
 	// DefaultEvents; NoEvents subscribes to none.
 	Events EventMask
+	// ReadBuffer and WriteBuffer, when above 0, set SO_RCVBUF and SO_SNDBUF before the socket binds,
+	// as SetReadBuffer and SetWriteBuffer do. The receive buffer bounds the window advertised in the
+	// association's INIT, which later calls cannot raise.
+	ReadBuffer, WriteBuffer int
+	// ReuseAddr sets SO_REUSEADDR and ReusePort SO_REUSEPORT before the socket binds: binding a local
+	// port (LocalAddr) that another socket holds.
+	ReuseAddr, ReusePort bool
+	// SCTPReusePort sets SCTP_REUSE_PORT (RFC 6458) before the socket binds: one-to-one sockets
+	// that all set it bind the same local address and port (LocalAddr), to connect to different
+	// peers.
+	SCTPReusePort bool
 	// Control, when not nil, is called with the new socket before it is bound and connected, for
 	// options this package does not wrap (as net.Dialer.Control).
 	Control func(network, address string, c syscall.RawConn) error
@@ -87,16 +98,33 @@ type ListenConfig struct {
 	// association it will have, instead of DefaultEvents. Zero means DefaultEvents; NoEvents
 	// subscribes to none.
 	Events EventMask
+	// ReadBuffer and WriteBuffer, when above 0, set SO_RCVBUF and SO_SNDBUF before the socket binds,
+	// as SetReadBuffer and SetWriteBuffer do. The receive buffer bounds the window advertised in the
+	// association's INIT ACK, which later calls cannot raise (SetReadBuffer on an accepted
+	// connection comes too late for it); every association the socket accepts starts with these
+	// sizes.
+	ReadBuffer, WriteBuffer int
+	// ReuseAddr sets SO_REUSEADDR and ReusePort SO_REUSEPORT before the socket binds: with ReusePort,
+	// several sockets (of one user) listen on one port and Linux spreads the new associations over
+	// them.
+	ReuseAddr, ReusePort bool
+	// SCTPReusePort sets SCTP_REUSE_PORT (RFC 6458) before a one-to-one socket binds (Listen; a
+	// one-to-many socket refuses it): sockets that all set it may bind one address and port while
+	// none listens; one of them may then listen.
+	SCTPReusePort bool
 	// Control, when not nil, is called with the new socket before it is bound (as
-	// net.ListenConfig.Control), e.g. to set SO_REUSEPORT.
+	// net.ListenConfig.Control), for options this package does not wrap.
 	Control func(network, address string, c syscall.RawConn) error
 }
 
 // sockSetup is what a Dialer or ListenConfig applies to a new socket before bind.
 type sockSetup struct {
-	init    InitMsg
-	events  EventMask
-	control func(network, address string, c syscall.RawConn) error
+	init                 InitMsg
+	events               EventMask
+	rcvbuf, sndbuf       int
+	reuseAddr, reusePort bool
+	sctpReusePort        bool
+	control              func(network, address string, c syscall.RawConn) error
 	// ctx and controlContext: a Dialer's ControlContext, called with ctx instead of control.
 	ctx            context.Context
 	controlContext func(ctx context.Context, network, address string, c syscall.RawConn) error
@@ -149,6 +177,20 @@ func newSocket(op, network, address string, style C.int, setup sockSetup, lists 
 		err = s.opt(op, "setsockopt", func(fd C.int) C.int {
 			return C.sctpio_sock_subscribe_mask(fd, C.SCTP_FUTURE_ASSOC, C.uint32_t(mask))
 		})
+	}
+	if err == nil && setup.rcvbuf > 0 {
+		err = s.opt(op, "setsockopt", func(fd C.int) C.int { return C.sctpio_opt_set_rcvbuf(fd, C.int(setup.rcvbuf)) })
+	}
+	if err == nil && setup.sndbuf > 0 {
+		err = s.opt(op, "setsockopt", func(fd C.int) C.int { return C.sctpio_opt_set_sndbuf(fd, C.int(setup.sndbuf)) })
+	}
+	for _, o := range []struct {
+		on  bool
+		opt boolOpt
+	}{{setup.reuseAddr, optReuseAddr}, {setup.reusePort, optReusePort}, {setup.sctpReusePort, optSCTPReusePort}} {
+		if err == nil && o.on {
+			err = s.opt(op, "setsockopt", func(fd C.int) C.int { return setBoolOpt(fd, o.opt, true) })
+		}
 	}
 	if err == nil && (setup.control != nil || setup.controlContext != nil) {
 		rc, _ := s.syscallConn()
@@ -235,7 +277,9 @@ func (d *Dialer) dialAddr(ctx context.Context, network, address string, raddr *A
 	if d.LocalAddr != nil {
 		local = d.LocalAddr.cAddrs(network)
 	}
-	s, err := newSocket("dial", network, address, C.SCTPIO_ONE_TO_ONE, sockSetup{init: d.InitMsg, events: d.Events, control: d.Control, ctx: ctx, controlContext: d.ControlContext}, peers, local)
+	s, err := newSocket("dial", network, address, C.SCTPIO_ONE_TO_ONE, sockSetup{init: d.InitMsg, events: d.Events,
+		rcvbuf: d.ReadBuffer, sndbuf: d.WriteBuffer, reuseAddr: d.ReuseAddr, reusePort: d.ReusePort,
+		sctpReusePort: d.SCTPReusePort, control: d.Control, ctx: ctx, controlContext: d.ControlContext}, peers, local)
 	if err != nil {
 		return nil, err
 	}
@@ -378,7 +422,9 @@ func (lc *ListenConfig) resolveListen(ctx context.Context, network, address stri
 
 func (lc *ListenConfig) listen(network, address string, laddr *Addr, style C.int) (*sock, error) {
 	addrs := laddr.cAddrs(network)
-	s, err := newSocket("listen", network, address, style, sockSetup{init: lc.InitMsg, events: lc.Events, control: lc.Control}, addrs)
+	s, err := newSocket("listen", network, address, style, sockSetup{init: lc.InitMsg, events: lc.Events,
+		rcvbuf: lc.ReadBuffer, sndbuf: lc.WriteBuffer, reuseAddr: lc.ReuseAddr, reusePort: lc.ReusePort,
+		sctpReusePort: lc.SCTPReusePort, control: lc.Control}, addrs)
 	if err != nil {
 		return nil, err
 	}
@@ -452,6 +498,9 @@ func (l *Listener) Close() error { return l.s.close() }
 
 // Addr returns the listener's local address.
 func (l *Listener) Addr() net.Addr { return l.s.laddr }
+
+// SCTPAddr is Addr as an *Addr, with no type assertion: the port and every address listened on.
+func (l *Listener) SCTPAddr() *Addr { return sctpAddr(l.s.laddr) }
 
 // SetDeadline sets a deadline for Accept.
 func (l *Listener) SetDeadline(t time.Time) error { return l.s.setReadDeadline(t) }

@@ -5,7 +5,23 @@
 package sctp
 
 /*
+#include <errno.h>
+#include <string.h>
 #include "sctpio.h"
+
+// go_assoc_of finds the association that has peer address *a (SCTP_GET_PEER_ADDR_INFO with no
+// association id looks the address up among all of them).
+static int go_assoc_of(int fd, const sctpio_addr *a, sctp_assoc_t *id)
+{
+	struct sctp_paddrinfo pi;
+	socklen_t len = sizeof(pi);
+	memset(&pi, 0, sizeof(pi));
+	memcpy(&pi.spinfo_address, a, a->sa.sa_family == AF_INET ? sizeof(a->sin) : sizeof(a->sin6));
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &len) < 0)
+		return -errno;
+	*id = pi.spinfo_assoc_id;
+	return 0;
+}
 */
 import "C"
 
@@ -74,13 +90,38 @@ func (e *Endpoint) Connect(ctx context.Context, raddr *Addr) (AssocID, error) {
 }
 
 // ReadMsgFrom reads one message or piece into b: info tells its association, stream, PPID, sender
-// and flags (RecvMore, RecvNotification). It parks the goroutine until a message is there.
-func (e *Endpoint) ReadMsgFrom(b []byte, info *RcvInfo) (int, error) { return e.s.recvMsg(b, info) }
+// and flags (RecvMore, RecvNotification). It parks the goroutine until a message is there. While a
+// notification handler is set (SetNotificationHandler), it gives it the notifications and returns
+// data only.
+func (e *Endpoint) ReadMsgFrom(b []byte, info *RcvInfo) (int, error) {
+	if h := e.s.noteHandler(); h != nil {
+		if info == nil {
+			info = new(RcvInfo)
+		}
+		return e.readDataFrom(h, b, info)
+	}
+	return e.s.recvMsg(b, info)
+}
 
 // WriteMsgTo sends b as one message: to the association info.AssocID, or, when to is valid, to that
-// peer address (setting up an association if there is none).
+// peer address (setting up an association if there is none). The association it sets up exists
+// from the moment WriteMsgTo returns: AssocIDOf(to) names it at once, before its COMM_UP arrives.
 func (e *Endpoint) WriteMsgTo(b []byte, info *SndInfo, to netip.AddrPort) (int, error) {
 	return e.s.sendMsg(b, info, to)
+}
+
+// AssocIDOf returns the id of the association that has peer address peer (its port included), in any
+// state, the one being set up by a WriteMsgTo or Connect included. It fails with an error that
+// errors.Is syscall.EINVAL when no association of the endpoint has that address (Linux's answer).
+func (e *Endpoint) AssocIDOf(peer netip.AddrPort) (AssocID, error) {
+	if !peer.IsValid() {
+		return 0, e.s.opError("get", "getsockopt", syscall.EINVAL)
+	}
+	var a C.sctpio_addr
+	var id C.sctp_assoc_t
+	putAddr(&a, peer)
+	err := e.s.control("getsockopt", func(fd C.int) C.long { return C.long(C.go_assoc_of(fd, &a, &id)) })
+	return AssocID(id), err
 }
 
 // PeelOff branches association id off onto its own one-to-one connection.
@@ -123,6 +164,9 @@ func (e *Endpoint) PeerAddrs(id AssocID) (*Addr, error) { return e.s.addrs(true,
 
 // LocalAddr returns the endpoint's bound addresses.
 func (e *Endpoint) LocalAddr() net.Addr { return e.s.laddr }
+
+// LocalSCTPAddr is LocalAddr as an *Addr, with no type assertion.
+func (e *Endpoint) LocalSCTPAddr() *Addr { return sctpAddr(e.s.laddr) }
 
 // Close closes the endpoint and every association on it, unblocking pending calls.
 func (e *Endpoint) Close() error { return e.s.close() }

@@ -14,6 +14,8 @@ struct go_scratch {
 	struct sctpio_rcvinfo rinfo;
 	struct sctpio_sndinfo sinfo;
 	sctpio_addr to;
+	size_t alen; // sctpio_recv_append's *len: the bytes of the message read so far
+	struct sctp_initmsg init;
 };
 
 // go_sendmsg sends with the scratch's send info, or with none (has_info 0 and no address) so that
@@ -57,6 +59,9 @@ type sock struct {
 	rbuf  []byte
 	rn    C.ssize_t
 	rfn   func(uintptr) bool
+	abuf  []byte // ReadMessage's buffer, up to the limit
+	arc   C.int
+	afn   func(uintptr) bool
 	wbuf  []byte
 	wto   bool
 	winfo bool
@@ -68,6 +73,11 @@ type sock struct {
 	// trackNotification); under rmu.
 	nhdr [10]byte
 	nlen int
+
+	// onNote is the notification handler (SetNotificationHandler), nil when there is none; nacc
+	// joins the pieces of the notification it is to get (under rmu).
+	onNote atomic.Pointer[func(Notification)]
+	nacc   []byte
 
 	// end is how the association of a one-to-one socket ended, once a read has seen it end (nil
 	// before): io.EOF after a graceful shutdown, ECONNRESET (or the errno the kernel reported) once
@@ -92,6 +102,11 @@ func newSock(fd C.int, network string) (*sock, error) {
 	s.rfn = func(fd uintptr) bool {
 		s.rn = C.sctpio_recv(C.int(fd), unsafe.Pointer(unsafe.SliceData(s.rbuf)), C.size_t(len(s.rbuf)), &s.cs.rinfo)
 		return s.rn != eagain
+	}
+	s.afn = func(fd uintptr) bool {
+		s.arc = C.sctpio_recv_append(C.int(fd), unsafe.Pointer(unsafe.SliceData(s.abuf)), C.size_t(len(s.abuf)),
+			&s.cs.alen, &s.cs.rinfo)
+		return s.arc != -C.int(syscall.EAGAIN)
 	}
 	s.wfn = func(fd uintptr) bool {
 		s.wn = C.go_sendmsg(C.int(fd), unsafe.Pointer(unsafe.SliceData(s.wbuf)), C.size_t(len(s.wbuf)), s.cs,
@@ -197,6 +212,19 @@ func (s *sock) sendMsg(b []byte, info *SndInfo, to netip.AddrPort) (int, error) 
 		return 0, s.opError("write", "sendmsg", net.ErrClosed)
 	}
 	info.toC(&s.cs.sinfo)
+	putInit(&s.cs.sinfo, info, &s.cs.init)
+	if also := info.alsoTo(); len(also) > 0 {
+		// A rare call (it sets up an association): the list gets C memory of its own.
+		if len(also) > alsoToMax {
+			return 0, s.opError("write", "sendmsg", syscall.EINVAL)
+		}
+		list := (*C.sctpio_addr)(C.calloc(C.size_t(len(also)), C.sizeof_sctpio_addr))
+		defer C.free(unsafe.Pointer(list))
+		for i, ap := range also {
+			putAddr(&unsafe.Slice(list, len(also))[i], ap)
+		}
+		s.cs.sinfo.also_to, s.cs.sinfo.n_also_to = list, C.size_t(len(also))
+	}
 	s.winfo = info != nil
 	s.wto = to.IsValid()
 	if s.wto {

@@ -34,6 +34,7 @@ const (
 	AddrRemoved                PeerAddrState    = 2
 	AddrUnreachable            PeerAddrState    = 1
 	AuthFreeKey                uint32           = 1
+	AuthKey                    SendFlag         = 32
 	AuthNewKey                 uint32           = 0
 	AuthNoAuth                 uint32           = 2
 	CantStartAssoc             AssocChangeState = 4
@@ -150,6 +151,7 @@ const (
 var (
 	ErrBadNotification = errors.New("sctp: malformed or truncated notification")
 	ErrBatchClosed     = errors.New("sctp: use of closed batch")
+	ErrMessageTooLong  = errors.New("sctp: ErrMessageTooLong")
 )
 
 type AdaptationIndication struct {
@@ -163,6 +165,10 @@ type Addr struct {
 	IPs  []netip.Addr
 	Port int
 }
+
+func (*Addr) AddrPort() netip.AddrPort { return netip.AddrPort{} }
+
+func (*Addr) AddrPorts() []netip.AddrPort { return nil }
 
 func (*Addr) Network() string { return "" }
 
@@ -203,6 +209,11 @@ type AssocReset struct {
 }
 
 func (*AssocReset) String() string { return "" }
+
+type AssocSetup struct {
+	Init   InitMsg
+	AlsoTo []netip.AddrPort
+}
 
 type AssocState int32
 
@@ -271,6 +282,11 @@ type Dialer struct {
 	Timeout        time.Duration
 	InitMsg        InitMsg
 	Events         EventMask
+	ReadBuffer     int
+	WriteBuffer    int
+	ReuseAddr      bool
+	ReusePort      bool
+	SCTPReusePort  bool
 	Control        func(network string, address string, c syscall.RawConn) error
 	ControlContext func(ctx context.Context, network string, address string, c syscall.RawConn) error
 }
@@ -302,6 +318,10 @@ func (*Endpoint) AddStreams(id AssocID, in uint16, out uint16) error {
 	return errUnsupported("addStreams")
 }
 
+func (*Endpoint) AssocIDOf(peer netip.AddrPort) (AssocID, error) {
+	return 0, errUnsupported("assocIDOf")
+}
+
 func (*Endpoint) AssocIDs() ([]AssocID, error) { return nil, errUnsupported("assocIDs") }
 
 func (*Endpoint) AssocParams(id AssocID) (AssocParams, error) {
@@ -311,6 +331,8 @@ func (*Endpoint) AssocParams(id AssocID) (AssocParams, error) {
 func (*Endpoint) AuthActiveKey(id AssocID) (uint16, error) { return 0, errUnsupported("authActiveKey") }
 
 func (*Endpoint) AutoASCONF() (bool, error) { return false, errUnsupported("autoASCONF") }
+
+func (*Endpoint) AutoClose() (time.Duration, error) { return 0, errUnsupported("autoClose") }
 
 func (*Endpoint) BindAdd(ips ...netip.Addr) error { return errUnsupported("bindAdd") }
 
@@ -364,6 +386,8 @@ func (*Endpoint) HMACIdents() ([]uint16, error) { return nil, errUnsupported("hM
 
 func (*Endpoint) InitMsg() (InitMsg, error) { return InitMsg{}, errUnsupported("initMsg") }
 
+func (*Endpoint) Linger() (int, error) { return 0, errUnsupported("linger") }
+
 func (*Endpoint) LocalAddr() net.Addr { return nil }
 
 func (*Endpoint) LocalAddrs(id AssocID) (*Addr, error) { return nil, errUnsupported("localAddrs") }
@@ -371,6 +395,10 @@ func (*Endpoint) LocalAddrs(id AssocID) (*Addr, error) { return nil, errUnsuppor
 func (*Endpoint) LocalAuthChunks(id AssocID) ([]uint8, error) {
 	return nil, errUnsupported("localAuthChunks")
 }
+
+func (*Endpoint) LocalSCTPAddr() *Addr { return nil }
+
+func (*Endpoint) MappedV4() (bool, error) { return false, errUnsupported("mappedV4") }
 
 func (*Endpoint) MaxBurst(id AssocID) (int, error) { return 0, errUnsupported("maxBurst") }
 
@@ -422,13 +450,25 @@ func (*Endpoint) ReadBatch(b *Batch) (int, error) { return 0, errUnsupported("re
 
 func (*Endpoint) ReadBuffer() (int, error) { return 0, errUnsupported("read") }
 
+func (*Endpoint) ReadMessage(buf []byte, limit int, info *RcvInfo) ([]byte, error) {
+	return nil, errUnsupported("read")
+}
+
 func (*Endpoint) ReadMsgFrom(b []byte, info *RcvInfo) (int, error) { return 0, errUnsupported("read") }
+
+func (*Endpoint) RecvNextInfo() (bool, error) { return false, errUnsupported("recvNextInfo") }
+
+func (*Endpoint) RecvRcvInfo() (bool, error) { return false, errUnsupported("recvRcvInfo") }
 
 func (*Endpoint) ResetAssoc(id AssocID) error { return errUnsupported("resetAssoc") }
 
 func (*Endpoint) ResetStreams(id AssocID, dir ResetDirection, streams ...uint16) error {
 	return errUnsupported("resetStreams")
 }
+
+func (*Endpoint) ReuseAddr() (bool, error) { return false, errUnsupported("reuseAddr") }
+
+func (*Endpoint) ReusePort() (bool, error) { return false, errUnsupported("reusePort") }
 
 func (*Endpoint) SetAdaptationLayer(v uint32) error { return errUnsupported("setAdaptationLayer") }
 
@@ -486,11 +526,15 @@ func (*Endpoint) SetInitMsg(m InitMsg) error { return errUnsupported("setInitMsg
 
 func (*Endpoint) SetLinger(sec int) error { return errUnsupported("setLinger") }
 
+func (*Endpoint) SetMappedV4(on bool) error { return errUnsupported("setMappedV4") }
+
 func (*Endpoint) SetMaxBurst(id AssocID, packets int) error { return errUnsupported("setMaxBurst") }
 
 func (*Endpoint) SetMaxSeg(id AssocID, bytes int) error { return errUnsupported("setMaxSeg") }
 
 func (*Endpoint) SetNoDelay(on bool) error { return errUnsupported("setNoDelay") }
+
+func (*Endpoint) SetNotificationHandler(h func(Notification)) {}
 
 func (*Endpoint) SetPFExpose(id AssocID, how PFExpose) error { return errUnsupported("setPFExpose") }
 
@@ -525,6 +569,8 @@ func (*Endpoint) SetReadBuffer(bytes int) error { return errUnsupported("setRead
 func (*Endpoint) SetReadDeadline(t time.Time) error { return errUnsupported("setReadDeadline") }
 
 func (*Endpoint) SetRecvNextInfo(on bool) error { return errUnsupported("setRecvNextInfo") }
+
+func (*Endpoint) SetRecvRcvInfo(on bool) error { return errUnsupported("setRecvRcvInfo") }
 
 func (*Endpoint) SetStreamScheduler(id AssocID, sc Scheduler) error {
 	return errUnsupported("setStreamScheduler")
@@ -605,10 +651,15 @@ type InitMsg struct {
 }
 
 type ListenConfig struct {
-	InitMsg InitMsg
-	Backlog int
-	Events  EventMask
-	Control func(network string, address string, c syscall.RawConn) error
+	InitMsg       InitMsg
+	Backlog       int
+	Events        EventMask
+	ReadBuffer    int
+	WriteBuffer   int
+	ReuseAddr     bool
+	ReusePort     bool
+	SCTPReusePort bool
+	Control       func(network string, address string, c syscall.RawConn) error
 }
 
 func (*ListenConfig) Listen(ctx context.Context, network string, address string) (*Listener, error) {
@@ -637,6 +688,14 @@ func (*Listener) Close() error { return errUnsupported("close") }
 func (*Listener) File() (*os.File, error) { return nil, errUnsupported("file") }
 
 func (*Listener) LocalAddrs() (*Addr, error) { return nil, errUnsupported("localAddrs") }
+
+func (*Listener) ReuseAddr() (bool, error) { return false, errUnsupported("reuseAddr") }
+
+func (*Listener) ReusePort() (bool, error) { return false, errUnsupported("reusePort") }
+
+func (*Listener) SCTPAddr() *Addr { return nil }
+
+func (*Listener) SCTPReusePort() (bool, error) { return false, errUnsupported("sCTPReusePort") }
 
 func (*Listener) SetDeadline(t time.Time) error { return errUnsupported("setDeadline") }
 
@@ -855,11 +914,17 @@ func (*SCTPConn) FragmentInterleave() (int, error) { return 0, errUnsupported("f
 
 func (*SCTPConn) HMACIdents() ([]uint16, error) { return nil, errUnsupported("hMACIdents") }
 
+func (*SCTPConn) Linger() (int, error) { return 0, errUnsupported("linger") }
+
 func (*SCTPConn) LocalAddr() net.Addr { return nil }
 
 func (*SCTPConn) LocalAddrs() (*Addr, error) { return nil, errUnsupported("localAddrs") }
 
 func (*SCTPConn) LocalAuthChunks() ([]uint8, error) { return nil, errUnsupported("localAuthChunks") }
+
+func (*SCTPConn) LocalSCTPAddr() *Addr { return nil }
+
+func (*SCTPConn) MappedV4() (bool, error) { return false, errUnsupported("mappedV4") }
 
 func (*SCTPConn) MaxBurst() (int, error) { return 0, errUnsupported("maxBurst") }
 
@@ -909,15 +974,31 @@ func (*SCTPConn) ReadBatch(b *Batch) (int, error) { return 0, errUnsupported("re
 
 func (*SCTPConn) ReadBuffer() (int, error) { return 0, errUnsupported("read") }
 
+func (*SCTPConn) ReadMessage(buf []byte, limit int, info *RcvInfo) ([]byte, error) {
+	return nil, errUnsupported("read")
+}
+
 func (*SCTPConn) ReadMsg(b []byte, info *RcvInfo) (int, error) { return 0, errUnsupported("read") }
 
+func (*SCTPConn) RecvNextInfo() (bool, error) { return false, errUnsupported("recvNextInfo") }
+
+func (*SCTPConn) RecvRcvInfo() (bool, error) { return false, errUnsupported("recvRcvInfo") }
+
 func (*SCTPConn) RemoteAddr() net.Addr { return nil }
+
+func (*SCTPConn) RemoteSCTPAddr() *Addr { return nil }
 
 func (*SCTPConn) ResetAssoc() error { return errUnsupported("resetAssoc") }
 
 func (*SCTPConn) ResetStreams(dir ResetDirection, streams ...uint16) error {
 	return errUnsupported("resetStreams")
 }
+
+func (*SCTPConn) ReuseAddr() (bool, error) { return false, errUnsupported("reuseAddr") }
+
+func (*SCTPConn) ReusePort() (bool, error) { return false, errUnsupported("reusePort") }
+
+func (*SCTPConn) SCTPReusePort() (bool, error) { return false, errUnsupported("sCTPReusePort") }
 
 func (*SCTPConn) SetAdaptationLayer(v uint32) error { return errUnsupported("setAdaptationLayer") }
 
@@ -959,11 +1040,15 @@ func (*SCTPConn) SetHMACIdents(ids ...uint16) error { return errUnsupported("set
 
 func (*SCTPConn) SetLinger(sec int) error { return errUnsupported("setLinger") }
 
+func (*SCTPConn) SetMappedV4(on bool) error { return errUnsupported("setMappedV4") }
+
 func (*SCTPConn) SetMaxBurst(packets int) error { return errUnsupported("setMaxBurst") }
 
 func (*SCTPConn) SetMaxSeg(bytes int) error { return errUnsupported("setMaxSeg") }
 
 func (*SCTPConn) SetNoDelay(on bool) error { return errUnsupported("setNoDelay") }
+
+func (*SCTPConn) SetNotificationHandler(h func(Notification)) {}
 
 func (*SCTPConn) SetPFExpose(how PFExpose) error { return errUnsupported("setPFExpose") }
 
@@ -994,6 +1079,8 @@ func (*SCTPConn) SetReadBuffer(bytes int) error { return errUnsupported("setRead
 func (*SCTPConn) SetReadDeadline(t time.Time) error { return errUnsupported("setReadDeadline") }
 
 func (*SCTPConn) SetRecvNextInfo(on bool) error { return errUnsupported("setRecvNextInfo") }
+
+func (*SCTPConn) SetRecvRcvInfo(on bool) error { return errUnsupported("setRecvRcvInfo") }
 
 func (*SCTPConn) SetStreamScheduler(sc Scheduler) error { return errUnsupported("setStreamScheduler") }
 
@@ -1071,13 +1158,15 @@ type Shutdown struct {
 func (*Shutdown) String() string { return "" }
 
 type SndInfo struct {
-	Stream   uint16
-	PPID     uint32
-	Flags    SendFlag
-	Context  uint32
-	AssocID  AssocID
-	PRPolicy PRPolicy
-	PRValue  uint32
+	Stream    uint16
+	PPID      uint32
+	Flags     SendFlag
+	Context   uint32
+	AssocID   AssocID
+	PRPolicy  PRPolicy
+	PRValue   uint32
+	KeyNumber uint16
+	Setup     *AssocSetup
 }
 
 type Source interface {
