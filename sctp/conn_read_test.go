@@ -258,11 +258,7 @@ func TestNotificationHandlerKeepsOrder(t *testing.T) {
 func TestEndpointHandlerAndAssocIDOf(t *testing.T) {
 	needSCTP(t)
 	l := loopbackListener(t)
-	ep, err := NewEndpoint("sctp4", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ep.Close()
+	ep := clientEndpoint(t)
 	to := l.SCTPAddr().AddrPort()
 	if _, err := ep.AssocIDOf(to); !errors.Is(err, syscall.EINVAL) {
 		t.Fatalf("AssocIDOf before any association: %v, want EINVAL", err)
@@ -317,6 +313,17 @@ func TestEndpointHandlerAndAssocIDOf(t *testing.T) {
 	if err != nil || len(peers.AddrPorts()) != 1 || peers.AddrPorts()[0] != to {
 		t.Fatalf("PeerAddrs(%d) = %v, %v; want %v", id, peers, err, to)
 	}
+}
+
+// clientEndpoint is a one-to-many IPv4 client socket, closed when the test ends.
+func clientEndpoint(t *testing.T) *Endpoint {
+	t.Helper()
+	ep, err := NewEndpoint("sctp4", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ep.Close() })
+	return ep
 }
 
 // TestTypedAddrAccessors checks the *Addr accessors against the net.Addr ones and the kernel's lists.
@@ -498,11 +505,7 @@ func TestSocketOptionGetters(t *testing.T) {
 func TestAssocSetupOnWrite(t *testing.T) {
 	needSCTP(t)
 	l := loopbackListener(t)
-	ep, err := NewEndpoint("sctp4", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ep.Close()
+	ep := clientEndpoint(t)
 	to := l.SCTPAddr().AddrPort()
 	many := make([]netip.AddrPort, 65)
 	for i := range many {
