@@ -14,6 +14,7 @@ import (
 	"time"
 
 	isctp "github.com/ishidawataru/sctp"
+	csctp "github.com/sctpio/sctpio/compat/ishidawataru/sctp"
 	"github.com/sctpio/sctpio/sctp"
 )
 
@@ -227,6 +228,82 @@ func ishida() (*receiver, error) {
 		return nil
 	}
 	return &receiver{name: "ishidawataru/sctp Read", pkg: "github.com/ishidawataru/sctp", api: "SCTPConn.Read",
+		style: "one-to-one", raw: raw, peer: peer,
+		drain: func(k int) error {
+			for i := 0; i < k; i++ {
+				if err := readOne(); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		readOne: readOne,
+		write:   func(b []byte) error { _, err := c.Write(b); return err },
+		close:   func() { c.Close(); peer.Close() }}, nil
+}
+
+// compat is an association accepted on a listener of sctpio's drop-in replacement for
+// ishidawataru/sctp (compat/ishidawataru/sctp), read with Read (sctpRead false) or with SCTPRead
+// after subscribing to SCTP_EVENT_DATA_IO (each message's SndRcvInfo returned and checked: the
+// far end's streams 0 to 7, PPID 0): the rows to set beside ishidawataru's own Read, with the same calls.
+func compat(sctpRead bool) (*receiver, error) {
+	cfg := csctp.SocketConfig{Control: tune}
+	ln, err := cfg.Listen("sctp", &csctp.SCTPAddr{IPAddrs: []net.IPAddr{{IP: net.IPv4(127, 0, 0, 1)}}})
+	if err != nil {
+		return nil, err
+	}
+	defer ln.Close()
+	acc := make(chan *csctp.SCTPConn, 1)
+	go func() {
+		c, err := ln.AcceptSCTP()
+		if err != nil {
+			c = nil
+		}
+		acc <- c
+	}()
+	peer, err := dialPeer("127.0.0.1:" + strconv.Itoa(ln.Addr().(*csctp.SCTPAddr).Port))
+	if err != nil {
+		return nil, err
+	}
+	c := <-acc
+	if c == nil {
+		return nil, errors.New("accept failed")
+	}
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 2048)
+	name, api := "compat/ishidawataru Read", "SCTPConn.Read"
+	// As for ishidawataru's row: no notification is subscribed, so every message is data, and a
+	// whole one has exactly S bytes.
+	readOne := func() error {
+		n, err := c.Read(buf)
+		if err != nil {
+			return err
+		}
+		if n != *size {
+			return fmt.Errorf("a %d-byte message where %d bytes were sent", n, *size)
+		}
+		return nil
+	}
+	if sctpRead {
+		name, api = "compat/ishidawataru SCTPRead", "SCTPConn.SCTPRead"
+		if err := c.SubscribeEvents(csctp.SCTP_EVENT_DATA_IO); err != nil {
+			return nil, err
+		}
+		readOne = func() error {
+			n, info, err := c.SCTPRead(buf)
+			if err != nil {
+				return err
+			}
+			if n != *size || info == nil || info.Stream >= 8 || info.PPID != 0 {
+				return fmt.Errorf("a %d-byte message (info %+v) where %d bytes were sent on streams 0-7, PPID 0", n, info, *size)
+			}
+			return nil
+		}
+	}
+	return &receiver{name: name, pkg: "github.com/sctpio/sctpio/compat/ishidawataru/sctp", api: api,
 		style: "one-to-one", raw: raw, peer: peer,
 		drain: func(k int) error {
 			for i := 0; i < k; i++ {
