@@ -39,6 +39,7 @@ HARNESSTESTS := $(sort $(wildcard test/harness/t_*.sh)) $(sort $(wildcard test/h
 BENCHES   := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 TOOLS     := $(B)/sctpperf
 GOTEST    := $(B)/go/sctp.test
+COMPATTEST:= $(B)/go/compat.test
 
 .PHONY: all lib tools tests benches gotest run test check bench install install-sctp-run uninstall clean amalg amalg-check fuzz portability
 
@@ -93,11 +94,14 @@ amalg-check:
 # no install step); the full suite is compiled here and run through the harness by `make test`.
 gotest: amalg-check | $(B)/go
 	GO=$(GO) scripts/need-go
-	@unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l sctp bench/go); [ -z "$$unformatted" ] || { echo "gofmt needed: $$unformatted"; exit 1; }
-	$(GO) vet ./sctp/
+	@unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l sctp compat bench/go); [ -z "$$unformatted" ] || { echo "gofmt needed: $$unformatted"; exit 1; }
+	$(GO) vet ./sctp/ ./compat/...
 	cd bench/go && $(GO) vet ./...
-	$(GO) test -count=1 ./sctp/
+	# The ishidawataru/sctp replacement exports every identifier of the original, signature for signature.
+	cd bench/go && $(GO) run ./apicheck
+	$(GO) test -count=1 ./sctp/ ./compat/...
 	$(GO) test -race -c -o $(GOTEST) ./sctp/
+	$(GO) test -race -c -o $(COMPATTEST) ./compat/ishidawataru/sctp
 
 # The main job: a loopback demo through the harness (natively where the kernel has SCTP).
 run: all
@@ -111,7 +115,7 @@ test: all tests gotest
 	@rm -f $(B)/harness.results
 	B=$(B) test/run-tests -t $(HARNESS_TIMEOUT) --record $(B)/harness.results $(HARNESSTESTS)
 	B=$(B) $(SCTP_RUN) -t $(SUITE_VM_TIMEOUT) -- test/run-tests -t $(TEST_TIMEOUT) --include $(B)/harness.results \
-		$(TESTBINS) $(TESTSCRIPTS) $(GOTEST)
+		$(TESTBINS) $(TESTSCRIPTS) $(GOTEST) $(COMPATTEST)
 
 check: test
 
