@@ -25,11 +25,15 @@ func init() {
 
 const goSCTPPkg = "github.com/georgeyanev/go-sctp"
 
+// goSCTPBuffers gives go-sctp's sockets the buffers every other row has: it sets its own (512 KiB
+// unless told) after the Control function has run, which a full queue of K messages overflows.
+var goSCTPBuffers = gosctp.InitOptions{SocketReadBufferSize: bufBytes, SocketWriteBufferSize: bufBytes}
+
 // goSCTPReceiver is an association accepted on a go-sctp listener, read with Read (read(2) through
 // the os.File that joins the socket to the netpoller). The package exports no descriptor, and the
 // queue counts need one: it is found by its ports.
 func goSCTPReceiver() (*receiver, error) {
-	ln, err := (&gosctp.ListenConfig{Control: tune}).ListenSCTP("sctp4", &gosctp.SCTPAddr{
+	ln, err := (&gosctp.ListenConfig{Control: tune, InitOptions: goSCTPBuffers}).ListenSCTP("sctp4", &gosctp.SCTPAddr{
 		IPAddrs: []net.IPAddr{{IP: net.IPv4(127, 0, 0, 1)}}})
 	if err != nil {
 		return nil, err
@@ -90,7 +94,7 @@ func goSCTPReceiver() (*receiver, error) {
 func goSCTPSender() (*sender, error) {
 	var c *gosctp.SCTPConn
 	far, drain, closeAll, err := farEnd(func(addr string) (func(), error) {
-		conn, err := (&gosctp.Dialer{Control: tune}).Dial("sctp4", addr)
+		conn, err := (&gosctp.Dialer{Control: tune, InitOptions: goSCTPBuffers}).Dial("sctp4", addr)
 		if err != nil {
 			return nil, err
 		}

@@ -138,6 +138,11 @@ func main() {
 			r.close()
 			continue
 		}
+		withFD(r.raw, func(fd int) error {
+			rb, _ := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_RCVBUF)
+			logf("%s: SO_RCVBUF %d", r.name, rb)
+			return nil
+		})
 		rs = append(rs, r)
 	}
 	var ss []*sender
