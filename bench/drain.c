@@ -2,20 +2,28 @@
 /*
  * drain - how much a batch container saves over one system call per message.
  *
- * Receive: several clients fill a one-to-many server's receive buffer with exactly K small messages;
- * then the buffer is drained, timed, either by a sctpio_recv loop or by sctpio_batch_recv with a
- * container of 1, 8, 32 or 64 slots. Send: one client sends K messages, timed, either by a
- * sctpio_send loop or by sctpio_batch_add + sctpio_batch_send at the same batch sizes; the server
- * drains them (untimed) between rounds. Every round checks that exactly K messages went through.
- * Reported per mode: messages per second (wall clock), CPU time per message of the calling thread
- * (CLOCK_THREAD_CPUTIME_ID: user + system), and both as ratios against the per-message loop; each is
- * the median of the rounds, and the best round's rate is shown beside it. Needs kernel SCTP (run it
- * through scripts/sctp-run).
+ * Receive: several clients fill the server's receive buffers with exactly K small messages; then
+ * they are drained, timed, either by a sctpio_recv loop or by sctpio_batch_recv with a container of
+ * 1, 8, 32 or 64 slots. Send: one client sends K messages, timed, either by a sctpio_send loop or by
+ * sctpio_batch_add + sctpio_batch_send at the same batch sizes; the server drains them (untimed)
+ * between rounds. Every round checks that exactly K messages went through.
  *
- * Usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--json]
+ * Both socket styles are measured, each with a rig of its own: one-to-many (the server is one
+ * socket, every association's messages in its one queue) and one-to-one (the server accepts one
+ * socket per client, and a drain empties each accepted socket's queue in turn). The Go benchmark
+ * compares its one-to-one SCTPConn with the one-to-one rows and its Endpoint with the one-to-many
+ * ones, so that the socket style is held equal in every Go/C ratio.
+ *
+ * Reported per style and mode: messages per second (wall clock), CPU time per message of the calling
+ * thread (CLOCK_THREAD_CPUTIME_ID: user + system), and both as ratios against that style's
+ * per-message loop; each is the median of the rounds, and the best round's rate is shown beside it.
+ * Needs kernel SCTP (run it through scripts/sctp-run).
+ *
+ * Usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--style one-to-many|one-to-one|both] [--json]
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +37,13 @@ static const int batch_sizes[NMODES] = { 0, 1, 8, 32, 64 }; /* 0: the per-messag
 
 struct opts {
 	int k, size, clients, rounds, json;
+	bool style[3]; /* indexed by SCTPIO_ONE_TO_ONE and SCTPIO_ONE_TO_MANY: measure that style */
 };
+
+static const char *style_name(int style)
+{
+	return style == SCTPIO_ONE_TO_ONE ? "one-to-one" : "one-to-many";
+}
 
 struct result {
 	double rate[NMODES][64], cpu[NMODES][64]; /* per round: messages/s, CPU ns per message */
@@ -66,8 +80,13 @@ static long long delivered(int srv, sctp_assoc_t a)
 	return (long long)st.sas_iodchunks;
 }
 
+/*
+ * One style's server and clients. Client c's messages are read from rfd[c]: the one server socket
+ * (one-to-many, association srv_assoc[c] on it) or the socket accepted for c (one-to-one, where the
+ * association needs no id).
+ */
 struct rig {
-	int srv, cli[MAX_CLIENTS], nclients;
+	int style, srv, cli[MAX_CLIENTS], rfd[MAX_CLIENTS], nclients;
 	sctp_assoc_t cli_assoc[MAX_CLIENTS], srv_assoc[MAX_CLIENTS];
 	long long seen; /* chunks counted by `delivered` so far, all associations */
 	char *buf;
@@ -77,8 +96,16 @@ static long long delivered_all(struct rig *r)
 {
 	long long n = 0;
 	for (int c = 0; c < r->nclients; c++)
-		n += delivered(r->srv, r->srv_assoc[c]);
+		n += delivered(r->rfd[c], r->srv_assoc[c]);
 	return n;
+}
+
+/* Wait up to 10 s for events on fd. */
+static void wait_fd(int fd, short events, const char *what)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	if (poll(&p, 1, 10000) <= 0)
+		die(what, -ETIMEDOUT);
 }
 
 /* Wait until k more messages than before are in the server's receive queue. */
@@ -110,33 +137,65 @@ static void send_one(int fd, const void *buf, size_t len, const struct sctpio_sn
 	}
 }
 
-static void setup(struct rig *r, const struct opts *o)
+/* The COMM_UP that every new association first queues on the socket it is read from. */
+static sctp_assoc_t comm_up(struct sctpio_batch *b, int fd)
+{
+	TRY(sctpio_batch_recv(b, fd, 1, 10000));
+	const union sctp_notification *sn = sctpio_batch_data(b, 0, NULL);
+	if (!(sctpio_batch_info(b, 0)->flags & SCTPIO_MSG_NOTIFICATION) ||
+	    sn->sn_header.sn_type != SCTP_ASSOC_CHANGE || sn->sn_assoc_change.sac_state != SCTP_COMM_UP)
+		die("expected a COMM_UP", -EPROTO);
+	return sn->sn_assoc_change.sac_assoc_id;
+}
+
+static void setup(struct rig *r, const struct opts *o, int style)
 {
 	sctpio_addr addr;
 	struct sctpio_batch *b;
 
+	r->style = style;
 	r->nclients = o->clients;
 	r->buf = calloc(1, (size_t)o->size);
 	TRY(sctpio_addr_parse(&addr, "127.0.0.1", 0));
-	r->srv = TRY(sctpio_sock_server(SCTPIO_ONE_TO_MANY, &addr, 1, 0, 0));
+	r->srv = TRY(sctpio_sock_server(style, &addr, 1, MAX_CLIENTS, 0));
 	TRY(sctpio_sock_local_addrs(r->srv, 0, &addr, 1));
+	/* Before any association exists, so that each advertises the whole window (an accepted
+	 * one-to-one socket inherits the listener's buffer). */
 	set_buf(r->srv, SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
-	for (int c = 0; c < r->nclients; c++) {
-		r->cli[c] = TRY(sctpio_sock_client(SCTPIO_ONE_TO_MANY, &addr, 1, NULL, 0, 0, &r->cli_assoc[c]));
-		set_buf(r->cli[c], SO_SNDBUFFORCE, SO_SNDBUF, 8 << 20);
-	}
-	/* The server's COMM_UPs, in connection order, give its ids for the associations. */
 	TRY(sctpio_batch_new(&b, 1, 1024));
 	for (int c = 0; c < r->nclients; c++) {
-		TRY(sctpio_batch_recv(b, r->srv, 1, 10000));
-		const union sctp_notification *sn = sctpio_batch_data(b, 0, NULL);
-		if (!(sctpio_batch_info(b, 0)->flags & SCTPIO_MSG_NOTIFICATION) ||
-		    sn->sn_header.sn_type != SCTP_ASSOC_CHANGE || sn->sn_assoc_change.sac_state != SCTP_COMM_UP)
-			die("expected a COMM_UP", -EPROTO);
-		r->srv_assoc[c] = sn->sn_assoc_change.sac_assoc_id;
+		r->cli[c] = TRY(sctpio_sock_client(style, &addr, 1, NULL, 0, 0, &r->cli_assoc[c]));
+		set_buf(r->cli[c], SO_SNDBUFFORCE, SO_SNDBUF, 8 << 20);
+		if (style == SCTPIO_ONE_TO_MANY) {
+			/* The server's COMM_UPs, in connection order, give its ids for the associations. */
+			r->rfd[c] = r->srv;
+			r->srv_assoc[c] = comm_up(b, r->srv);
+			continue;
+		}
+		/* One-to-one: the connection completes in the background; accept it, then take the
+		 * COMM_UP off both ends' queues so that only data is left to drain. */
+		wait_fd(r->srv, POLLIN, "accept: no association within 10 s");
+		r->rfd[c] = TRY(sctpio_sock_accept(r->srv, NULL, 0));
+		r->srv_assoc[c] = 0;
+		r->cli_assoc[c] = 0;
+		wait_fd(r->cli[c], POLLOUT, "connect: not connected within 10 s");
+		TRY(sctpio_sock_error(r->cli[c]));
+		comm_up(b, r->rfd[c]);
+		comm_up(b, r->cli[c]);
 	}
 	sctpio_batch_free(b);
 	r->seen = delivered_all(r);
+}
+
+static void teardown(struct rig *r)
+{
+	for (int c = 0; c < r->nclients; c++) {
+		if (r->rfd[c] != r->srv)
+			sctpio_sock_close(r->rfd[c]);
+		sctpio_sock_close(r->cli[c]);
+	}
+	sctpio_sock_close(r->srv);
+	free(r->buf);
 }
 
 /* Clients take turns sending k messages in all; returns when all k sit in the server's queue. */
@@ -151,44 +210,63 @@ static void fill(struct rig *r, const struct opts *o, int nclients)
 	wait_queued(r, o->k);
 }
 
-/* Drain exactly k messages from a full queue with mode m; then the queue must be empty. */
+/* Drain exactly k messages from fd's full queue with b (NULL: the sctpio_recv loop); returns k. */
+static int drain_fd(int fd, struct sctpio_batch *b, const struct opts *o, int k)
+{
+	struct sctpio_rcvinfo ri;
+	char buf[2048];
+	int got = 0;
+
+	if (!b) {
+		while (got < k) {
+			ssize_t n = sctpio_recv(fd, buf, sizeof(buf), &ri);
+			if (n != o->size || (ri.flags & (SCTPIO_MSG_NOTIFICATION | SCTPIO_MSG_MORE)))
+				die("per-message drain: not a whole data message (queue ran dry?)", n < 0 ? n : -EPROTO);
+			got++;
+		}
+		return got;
+	}
+	while (got < k) {
+		/* Never more than this socket's share: on a one-to-one rig the next socket's turn
+		 * comes after. */
+		int n = sctpio_batch_recv(b, fd, 1, 0);
+		if (n < 0)
+			die("batch drain (queue ran dry?)", n);
+		for (int i = 0; i < n; i++) {
+			size_t len;
+			sctpio_batch_data(b, (size_t)i, &len);
+			if ((int)len != o->size ||
+			    (sctpio_batch_info(b, (size_t)i)->flags & (SCTPIO_MSG_NOTIFICATION | SCTPIO_MSG_MORE)))
+				die("batch drain: not a whole data message", -EPROTO);
+		}
+		got += n;
+	}
+	return got;
+}
+
+/*
+ * Drain exactly k messages from the full queues with mode m: the one server socket, or each accepted
+ * socket's share in turn (client c sent messages c, c + nclients, ...); then every queue must be
+ * empty.
+ */
 static void drain(struct rig *r, const struct opts *o, int m, double *rate, double *cpu)
 {
 	struct sctpio_batch *b = NULL;
 	struct sctpio_rcvinfo ri;
 	char buf[2048];
-	int got = 0;
+	int got = 0, nfd = r->style == SCTPIO_ONE_TO_ONE ? r->nclients : 1;
 
 	if (batch_sizes[m])
 		TRY(sctpio_batch_new(&b, (size_t)batch_sizes[m], 2048));
 	double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
-	if (!b) {
-		while (got < o->k) {
-			ssize_t n = sctpio_recv(r->srv, buf, sizeof(buf), &ri);
-			if (n != o->size || (ri.flags & (SCTPIO_MSG_NOTIFICATION | SCTPIO_MSG_MORE)))
-				die("per-message drain: not a whole data message (queue ran dry?)", n < 0 ? n : -EPROTO);
-			got++;
-		}
-	} else {
-		while (got < o->k) {
-			int n = sctpio_batch_recv(b, r->srv, 1, 0);
-			if (n < 0)
-				die("batch drain (queue ran dry?)", n);
-			for (int i = 0; i < n; i++) {
-				size_t len;
-				sctpio_batch_data(b, (size_t)i, &len);
-				if ((int)len != o->size || (sctpio_batch_info(b, (size_t)i)->flags &
-							    (SCTPIO_MSG_NOTIFICATION | SCTPIO_MSG_MORE)))
-					die("batch drain: not a whole data message", -EPROTO);
-			}
-			got += n;
-		}
-	}
+	for (int c = 0; c < nfd; c++)
+		got += drain_fd(r->rfd[c], b, o, nfd == 1 ? o->k : o->k / nfd + (c < o->k % nfd));
 	double w1 = clock_s(CLOCK_MONOTONIC), c1 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	if (got != o->k)
 		die("drained a different number of messages than were queued", -EPROTO);
-	if (sctpio_recv(r->srv, buf, sizeof(buf), &ri) != -EAGAIN)
-		die("messages left after draining k", -EPROTO);
+	for (int c = 0; c < nfd; c++)
+		if (sctpio_recv(r->rfd[c], buf, sizeof(buf), &ri) != -EAGAIN)
+			die("messages left after draining k", -EPROTO);
 	sctpio_batch_free(b);
 	*rate = o->k / (w1 - w0);
 	*cpu = (c1 - c0) * 1e9 / o->k;
@@ -238,7 +316,7 @@ static void send_round(struct rig *r, const struct opts *o, int m, double *rate,
 	struct sctpio_batch *rb;
 	int got = 0;
 	TRY(sctpio_batch_new(&rb, 64, 2048));
-	for (int n; (n = sctpio_batch_recv(rb, r->srv, 1, 0)) > 0;)
+	for (int n; (n = sctpio_batch_recv(rb, r->rfd[0], 1, 0)) > 0;)
 		got += n;
 	sctpio_batch_free(rb);
 	if (got != o->k)
@@ -259,9 +337,10 @@ static double median(double *v, int n)
 
 /*
  * The median of the rounds, and the best round: on a shared machine other load only ever slows a
- * round down, so the best is the steadier estimate when the medians wander.
+ * round down, so the best is the steadier estimate when the medians wander. JSON: one object per
+ * mode, each saying its style, comma-separated; first says whether one came before in the array.
  */
-static void report(const char *dir, struct result *res, const struct opts *o, int json, int last)
+static void report(const char *dir, int style, struct result *res, const struct opts *o, int json, int first)
 {
 	double rate[NMODES], cpu[NMODES], best[NMODES];
 
@@ -270,32 +349,35 @@ static void report(const char *dir, struct result *res, const struct opts *o, in
 		cpu[m] = median(res->cpu[m], o->rounds);
 		best[m] = res->rate[m][o->rounds - 1]; /* median() sorted them */
 	}
-	if (json) {
-		printf("\"%s\":[", dir);
-		for (int m = 0; m < NMODES; m++)
-			printf("%s{\"mode\":\"%s\",\"batch\":%d,\"msgs_per_s\":%.0f,\"cpu_ns_per_msg\":%.0f,"
-			       "\"rate_ratio\":%.3f,\"cpu_ratio\":%.3f,\"best_msgs_per_s\":%.0f,\"best_rate_ratio\":%.3f}",
-			       m ? "," : "", batch_sizes[m] ? "batch" : "per-message", batch_sizes[m], rate[m], cpu[m],
-			       rate[m] / rate[0], cpu[0] / cpu[m], best[m], best[m] / best[0]);
-		printf("]%s", last ? "}\n" : ",");
-		return;
-	}
 	for (int m = 0; m < NMODES; m++) {
-		char mode[32];
+		if (json) {
+			printf("%s{\"style\":\"%s\",\"mode\":\"%s\",\"batch\":%d,\"msgs_per_s\":%.0f,\"cpu_ns_per_msg\":%.0f,"
+			       "\"rate_ratio\":%.3f,\"cpu_ratio\":%.3f,\"best_msgs_per_s\":%.0f,\"best_rate_ratio\":%.3f}",
+			       first && !m ? "" : ",", style_name(style), batch_sizes[m] ? "batch" : "per-message",
+			       batch_sizes[m], rate[m], cpu[m], rate[m] / rate[0], cpu[0] / cpu[m], best[m], best[m] / best[0]);
+			continue;
+		}
+		char mode[48];
 		if (batch_sizes[m])
-			snprintf(mode, sizeof(mode), "%s batch %d", dir, batch_sizes[m]);
+			snprintf(mode, sizeof(mode), "%s %s batch %d", style == SCTPIO_ONE_TO_ONE ? "1:1" : "1:N", dir,
+				 batch_sizes[m]);
 		else
-			snprintf(mode, sizeof(mode), "%s per-message", dir);
-		printf("%-18s %10.0f %11.0f %10.2fx %10.2fx %10.0f %10.2fx\n", mode, rate[m], cpu[m], rate[m] / rate[0],
+			snprintf(mode, sizeof(mode), "%s %s per-message", style == SCTPIO_ONE_TO_ONE ? "1:1" : "1:N", dir);
+		printf("%-22s %10.0f %11.0f %10.2fx %10.2fx %10.0f %10.2fx\n", mode, rate[m], cpu[m], rate[m] / rate[0],
 		       cpu[0] / cpu[m], best[m], best[m] / best[0]);
 	}
 }
 
+static const char usage[] =
+	"usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--style one-to-many|one-to-one|both] [--json]\n";
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .k = 20000, .size = 100, .clients = 4, .rounds = 3 };
-	static struct result recv_res, send_res;
-	struct rig r;
+	static struct result recv_res[3], send_res[3];
+	static struct rig rigs[3];
+	const int styles[2] = { SCTPIO_ONE_TO_MANY, SCTPIO_ONE_TO_ONE };
+	const char *style = "both";
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
@@ -308,44 +390,71 @@ int main(int argc, char **argv)
 			o.clients = atoi(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "-r"))
 			o.rounds = atoi(argv[++i]);
-		else {
-			fprintf(stderr, "usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--json]\n");
+		else if (i + 1 < argc && !strcmp(argv[i], "--style"))
+			style = argv[++i];
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return 0;
+		} else {
+			fputs(usage, stderr);
 			return 2;
 		}
 	}
+	o.style[SCTPIO_ONE_TO_MANY] = !strcmp(style, "one-to-many") || !strcmp(style, "both");
+	o.style[SCTPIO_ONE_TO_ONE] = !strcmp(style, "one-to-one") || !strcmp(style, "both");
 	if (o.k < 1 || o.size < 1 || o.size > 2048 || o.clients < 1 || o.clients > MAX_CLIENTS || o.rounds < 1 ||
-	    o.rounds > 64) {
-		fprintf(stderr, "drain: need k >= 1, 1 <= size <= 2048, 1 <= clients <= %d, 1 <= rounds <= 64\n",
+	    o.rounds > 64 || !(o.style[SCTPIO_ONE_TO_MANY] || o.style[SCTPIO_ONE_TO_ONE])) {
+		fprintf(stderr, "drain: need k >= 1, 1 <= size <= 2048, 1 <= clients <= %d, 1 <= rounds <= 64, "
+				"--style one-to-many, one-to-one or both\n",
 			MAX_CLIENTS);
 		return 2;
 	}
-	setup(&r, &o);
-	/* Rounds go through every mode in turn, so slow drift in the machine hits all modes alike. */
+	for (int s = 0; s < 2; s++)
+		if (o.style[styles[s]])
+			setup(&rigs[styles[s]], &o, styles[s]);
+	/* Rounds go through every style and mode in turn, so slow drift in the machine hits all alike. */
 	for (int round = 0; round < o.rounds; round++) {
-		for (int m = 0; m < NMODES; m++) {
-			fill(&r, &o, o.clients);
-			drain(&r, &o, m, &recv_res.rate[m][round], &recv_res.cpu[m][round]);
+		for (int s = 0; s < 2; s++) {
+			int st = styles[s];
+			if (!o.style[st])
+				continue;
+			for (int m = 0; m < NMODES; m++) {
+				fill(&rigs[st], &o, o.clients);
+				drain(&rigs[st], &o, m, &recv_res[st].rate[m][round], &recv_res[st].cpu[m][round]);
+			}
+			for (int m = 0; m < NMODES; m++)
+				send_round(&rigs[st], &o, m, &send_res[st].rate[m][round], &send_res[st].cpu[m][round]);
 		}
-		for (int m = 0; m < NMODES; m++)
-			send_round(&r, &o, m, &send_res.rate[m][round], &send_res.cpu[m][round]);
 	}
 	int rcvbuf = 0;
 	socklen_t l = sizeof(rcvbuf);
-	getsockopt(r.srv, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &l);
+	int some = o.style[SCTPIO_ONE_TO_MANY] ? rigs[SCTPIO_ONE_TO_MANY].rfd[0] : rigs[SCTPIO_ONE_TO_ONE].rfd[0];
+	getsockopt(some, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &l);
 	if (o.json) {
-		printf("{\"k\":%d,\"size\":%d,\"clients\":%d,\"rounds\":%d,\"rcvbuf\":%d,", o.k, o.size, o.clients,
-		       o.rounds, rcvbuf);
+		printf("{\"k\":%d,\"size\":%d,\"clients\":%d,\"rounds\":%d,\"rcvbuf\":%d,\"styles\":\"%s\",", o.k, o.size,
+		       o.clients, o.rounds, rcvbuf, style);
 	} else {
 		printf("K=%d messages of %d bytes, drain fed by %d clients, send from 1, SO_RCVBUF %d; %d rounds\n",
 		       o.k, o.size, o.clients, rcvbuf, o.rounds);
-		printf("%-18s %10s %11s %11s %11s %10s %11s\n", "mode", "msgs/s", "cpu ns/msg", "rate ratio", "cpu ratio",
+		printf("%-22s %10s %11s %11s %11s %10s %11s\n", "mode", "msgs/s", "cpu ns/msg", "rate ratio", "cpu ratio",
 		       "best/s", "best ratio");
 	}
-	report("recv", &recv_res, &o, o.json, 0);
-	report("send", &send_res, &o, o.json, 1);
-	for (int c = 0; c < r.nclients; c++)
-		sctpio_sock_close(r.cli[c]);
-	sctpio_sock_close(r.srv);
-	free(r.buf);
+	for (int d = 0; d < 2; d++) {
+		int first = 1;
+		if (o.json)
+			printf("\"%s\":[", d ? "send" : "recv");
+		for (int s = 0; s < 2; s++) {
+			if (!o.style[styles[s]])
+				continue;
+			report(d ? "send" : "recv", styles[s], d ? &send_res[styles[s]] : &recv_res[styles[s]], &o, o.json,
+			       first);
+			first = 0;
+		}
+		if (o.json)
+			printf("]%s", d ? "}\n" : ",");
+	}
+	for (int s = 0; s < 2; s++)
+		if (o.style[styles[s]])
+			teardown(&rigs[styles[s]]);
 	return 0;
 }

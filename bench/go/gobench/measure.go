@@ -5,11 +5,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"syscall"
 	"time"
 	"unsafe"
@@ -39,9 +44,119 @@ type receiver struct {
 	write                 func(b []byte) error // one message, with the package's own write
 	readOne               func() error         // one whole data message, by the method under test
 	close                 func()
+	samples
+	rtt []time.Duration
+}
 
+// samples are a receiver's or sender's figures, one per round, each per message.
+type samples struct {
 	rates, cpu, tcpu, allocs, bytes []float64
-	rtt                             []time.Duration
+	cgo, ctxsw                      []float64 // cgo calls; the reading thread's context switches
+}
+
+// measurement takes the clocks and counters around one timed drain or send. The goroutine is
+// locked to its thread while the clock runs, so that the thread's CPU time is the path's own
+// (unlocked, a goroutine that a cgo call or a preemption let go of its P may resume on another
+// thread). Every receiver and sender is measured so.
+type measurement struct {
+	m0, m1           runtime.MemStats
+	cg               [2]metrics.Sample
+	tc0, c0, tc1, c1 time.Duration
+	status           *os.File // the locked thread's /proc status, for its context switches
+	sw0, sw1         int64
+	t0               time.Time
+	wall             time.Duration
+}
+
+// Every counter read between the two ReadMemStats allocates nothing, so that allocs/msg is the
+// path's own.
+func (m *measurement) start() {
+	// The label marks the timed part in a CPU profile (-cpuprofile; pprof -tagfocus timed=yes).
+	pprof.SetGoroutineLabels(timedLabels)
+	runtime.GC()
+	m.cg[0].Name, m.cg[1].Name = "/cgo/go-to-c-calls:calls", "/cgo/go-to-c-calls:calls"
+	runtime.LockOSThread()
+	m.status, _ = os.Open("/proc/thread-self/status")
+	m.sw0 = threadSwitches(m.status)
+	runtime.ReadMemStats(&m.m0)
+	metrics.Read(m.cg[:1])
+	m.tc0, m.c0 = cpuNow(rusageThread), cpuNow(syscall.RUSAGE_SELF)
+	m.t0 = time.Now()
+}
+
+func (m *measurement) stop() {
+	m.wall = time.Since(m.t0)
+	m.c1, m.tc1 = cpuNow(syscall.RUSAGE_SELF), cpuNow(rusageThread)
+	metrics.Read(m.cg[1:])
+	m.sw1 = threadSwitches(m.status)
+	runtime.ReadMemStats(&m.m1)
+	if m.status != nil {
+		m.status.Close()
+	}
+	runtime.UnlockOSThread()
+	pprof.SetGoroutineLabels(context.Background())
+}
+
+var timedLabels = pprof.WithLabels(context.Background(), pprof.Labels("timed", "yes"))
+
+// add records m as one more round of s, per message.
+func (s *samples) add(m *measurement) {
+	k := float64(*count)
+	s.rates = append(s.rates, k/m.wall.Seconds())
+	s.cpu = append(s.cpu, float64(m.c1-m.c0)/k)
+	s.tcpu = append(s.tcpu, float64(m.tc1-m.tc0)/k)
+	s.allocs = append(s.allocs, float64(m.m1.Mallocs-m.m0.Mallocs)/k)
+	s.bytes = append(s.bytes, float64(m.m1.TotalAlloc-m.m0.TotalAlloc)/k)
+	// The two reads themselves are no cgo calls; the counter is the process's, and nothing else
+	// calls C while the clock runs (the far end is idle).
+	s.cgo = append(s.cgo, float64(m.cg[1].Value.Uint64()-m.cg[0].Value.Uint64())/k)
+	if m.sw0 < 0 || m.sw1 < 0 {
+		s.ctxsw = append(s.ctxsw, math.NaN())
+	} else {
+		s.ctxsw = append(s.ctxsw, float64(m.sw1-m.sw0)/k)
+	}
+}
+
+// statusBuf is threadSwitches' buffer, so that reading the counters allocates nothing.
+var (
+	statusBuf    [4096]byte
+	ctxtSwitches = []byte("ctxt_switches")
+)
+
+// threadSwitches returns a thread's context switches so far, voluntary and not, from its open
+// /proc status file (a read that parks in the netpoller, or a cgo call whose P was taken, shows as
+// switches); -1 when the file cannot say.
+func threadSwitches(f *os.File) int64 {
+	if f == nil {
+		return -1
+	}
+	n, err := f.ReadAt(statusBuf[:], 0)
+	if n == 0 && err != nil {
+		return -1
+	}
+	var total int64
+	found := false
+	b := statusBuf[:n]
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if c := bytes.IndexByte(line, ':'); c > 0 && bytes.HasSuffix(line[:c], ctxtSwitches) {
+			var v int64
+			for _, d := range bytes.TrimSpace(line[c+1:]) {
+				v = v*10 + int64(d-'0')
+			}
+			total += v
+			found = true
+		}
+	}
+	if !found {
+		return -1
+	}
+	return total
 }
 
 // withFD runs f with the descriptor of c.
@@ -126,8 +241,14 @@ func fill(r *receiver, k int, b *sctp.Batch) error {
 			return fmt.Errorf("send: %w", err)
 		}
 	}
+	return waitQueued(r.raw, r.assoc, before, k)
+}
+
+// waitQueued returns once association assoc of socket c has taken in k messages since it had
+// taken in before.
+func waitQueued(c syscall.RawConn, assoc int32, before uint64, k int) error {
 	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
-		n, err := delivered(r.raw, r.assoc)
+		n, err := delivered(c, assoc)
 		if err != nil {
 			return err
 		}
@@ -155,32 +276,17 @@ func measure(r *receiver, b *sctp.Batch) error {
 	if err := fill(r, *count, b); err != nil {
 		return fmt.Errorf("fill: %w", err)
 	}
-	var m0, m1 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&m0)
-	// The reading goroutine is locked to its thread while the clock runs, so that the thread's CPU
-	// time is the read path's (unlocked, a goroutine that a cgo call or a preemption let go of its P
-	// may resume on another thread). Every receiver is measured so.
-	runtime.LockOSThread()
-	tc0, c0 := cpuNow(rusageThread), cpuNow(syscall.RUSAGE_SELF)
-	t0 := time.Now()
+	var m measurement
+	m.start()
 	err := r.drain(*count)
-	wall := time.Since(t0)
-	c1, tc1 := cpuNow(syscall.RUSAGE_SELF), cpuNow(rusageThread)
-	runtime.UnlockOSThread()
-	runtime.ReadMemStats(&m1)
+	m.stop()
 	if err != nil {
 		return fmt.Errorf("drain: %w", err)
 	}
 	if err := queueEmpty(r.raw); err != nil {
 		return err
 	}
-	k := float64(*count)
-	r.rates = append(r.rates, k/wall.Seconds())
-	r.cpu = append(r.cpu, float64(c1-c0)/k)
-	r.tcpu = append(r.tcpu, float64(tc1-tc0)/k)
-	r.allocs = append(r.allocs, float64(m1.Mallocs-m0.Mallocs)/k)
-	r.bytes = append(r.bytes, float64(m1.TotalAlloc-m0.TotalAlloc)/k)
+	r.add(&m)
 	return nil
 }
 

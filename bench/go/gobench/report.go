@@ -20,6 +20,7 @@ import (
 // row is one line of the report: a receiver, the C limit, or a package that could not be measured.
 // Rows are flat and their strings hold no brackets, so that scripts/bench's awk can split them.
 type row struct {
+	Dir       string   `json:"dir"` // recv or send
 	Name      string   `json:"name"`
 	Lang      string   `json:"lang"`
 	Package   string   `json:"package"`
@@ -32,8 +33,11 @@ type row struct {
 	Best      *float64 `json:"best_msgs_per_s"`
 	CPUNs     *float64 `json:"cpu_ns_per_msg"`
 	ThreadNs  *float64 `json:"thread_cpu_ns_per_msg"`
+	BestTh    *float64 `json:"best_thread_cpu_ns_per_msg"` // the least of the rounds
 	Allocs    *float64 `json:"allocs_per_msg"`
 	Bytes     *float64 `json:"bytes_per_msg"`
+	Cgo       *float64 `json:"cgo_calls_per_msg"`
+	CtxSw     *float64 `json:"ctx_switches_per_msg"`
 	P50       *float64 `json:"rtt_p50_us"`
 	P90       *float64 `json:"rtt_p90_us"`
 	P99       *float64 `json:"rtt_p99_us"`
@@ -55,13 +59,30 @@ type ratios struct {
 
 // roundRun is one receiver's figures in one round.
 type roundRun struct {
-	Name     string  `json:"name"`
-	Round    int     `json:"round"`
-	MsgsPerS float64 `json:"msgs_per_s"`
-	CPUNs    float64 `json:"cpu_ns_per_msg"`
-	ThreadNs float64 `json:"thread_cpu_ns_per_msg"`
-	Allocs   float64 `json:"allocs_per_msg"`
-	Bytes    float64 `json:"bytes_per_msg"`
+	Dir      string   `json:"dir"`
+	Name     string   `json:"name"`
+	Round    int      `json:"round"`
+	MsgsPerS float64  `json:"msgs_per_s"`
+	CPUNs    float64  `json:"cpu_ns_per_msg"`
+	ThreadNs float64  `json:"thread_cpu_ns_per_msg"`
+	Allocs   float64  `json:"allocs_per_msg"`
+	Bytes    float64  `json:"bytes_per_msg"`
+	Cgo      float64  `json:"cgo_calls_per_msg"`
+	CtxSw    *float64 `json:"ctx_switches_per_msg"`
+}
+
+// target is one of issue 15's goals, as a ratio measured in this run: met when Value is at least
+// Goal (Want "min") or at most Goal (Want "max"); Met is null when a figure is missing.
+type target struct {
+	Name  string   `json:"name"`
+	Value *float64 `json:"value"`
+	// Best is the same ratio from each row's best round (highest rate, least CPU): other load on
+	// a shared machine only ever slows a round down, so it is the steadier reading when the
+	// medians wander. Met goes by Value.
+	Best *float64 `json:"best"`
+	Want string   `json:"want"`
+	Goal float64  `json:"goal"`
+	Met  *bool    `json:"met"`
 }
 
 type report struct {
@@ -74,7 +95,9 @@ type report struct {
 	GOMAXPROCS int        `json:"gomaxprocs"`
 	Rcvbuf     int        `json:"rcvbuf"`
 	Receivers  []row      `json:"receivers"`
+	Senders    []row      `json:"senders"`
 	Ratios     ratios     `json:"ratios"`
+	Targets    []target   `json:"targets"`
 	Runs       []roundRun `json:"runs"`
 	C          cRef       `json:"c"`
 	Method     string     `json:"method"`
@@ -83,8 +106,10 @@ type report struct {
 
 // cRef holds bench/drain's arguments and its own JSON output, as it printed it.
 type cRef struct {
-	DrainArgs string          `json:"drain_args"`
-	Drain     json.RawMessage `json:"drain"`
+	DrainArgs string            `json:"drain_args"`
+	Drain     []json.RawMessage `json:"drain"`       // its JSON, one per round
+	CgoCallNs *float64          `json:"cgo_call_ns"` // one empty cgo call, thread CPU, median of the rounds
+	SyscallNs *float64          `json:"syscall_ns"`  // one getppid(2), likewise
 }
 
 // median of the values that are numbers; NaN when there is none.
@@ -104,6 +129,14 @@ func median(v []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func minOf(v []float64) float64 {
+	m := v[0]
+	for _, x := range v {
+		m = math.Min(m, x)
+	}
+	return m
 }
 
 func maxOf(v []float64) float64 {
@@ -127,6 +160,8 @@ func ptr(v float64) *float64 {
 	v = math.Round(v*1000) / 1000
 	return &v
 }
+
+func round3(v float64) *float64 { return ptr(v) }
 
 func ratio(a, b *float64) *float64 {
 	if a == nil || b == nil || *b == 0 {
@@ -166,95 +201,235 @@ func runC(bin string, args ...string) (json.RawMessage, error) {
 	return json.RawMessage(last), nil
 }
 
-// cDrain runs bench/drain with one association and this run's K, S and rounds, and returns its
-// per-message and 64-slot receive rows.
-func cDrain(rep *report) (perMsg, batch64 *row) {
-	args := []string{"--json", "-c", "1", "-k", strconv.Itoa(*count), "-s", strconv.Itoa(*size), "-r", strconv.Itoa(*rounds)}
-	rep.C.DrainArgs = strings.Join(args, " ")
-	logf("C: %s %s", *drainBin, rep.C.DrainArgs)
-	raw, err := runC(*drainBin, args...)
-	if err != nil {
-		logf("C drain: %v", err)
-		return nil, nil
-	}
-	rep.C.Drain = raw
-	var d struct {
-		Recv []struct {
-			Mode  string  `json:"mode"`
-			Batch int     `json:"batch"`
-			Rate  float64 `json:"msgs_per_s"`
-			CPU   float64 `json:"cpu_ns_per_msg"`
-			Best  float64 `json:"best_msgs_per_s"`
-		} `json:"recv"`
-	}
-	if err := json.Unmarshal(raw, &d); err != nil {
-		logf("C drain: %v", err)
-		return nil, nil
-	}
-	for _, m := range d.Recv {
-		r := &row{Lang: "c", Package: "sctpio C library", Version: "this checkout", Style: "one-to-many", Batch: m.Batch,
-			Available: true, MsgsPerS: ptr(m.Rate), Best: ptr(m.Best), ThreadNs: ptr(m.CPU),
-			Note: "bench/drain -c 1; CPU of the draining thread; no round trip measured"}
-		switch m.Batch {
-		case 0:
-			r.Name, r.API = "C sctpio_recv loop", "sctpio_recv"
-			perMsg = r
-		case 64:
-			r.Name, r.API = "C sctpio_batch_recv(64)", "sctpio_batch_recv"
-			batch64 = r
-		}
-	}
-	return perMsg, batch64
+// cRows are bench/drain's rows: per direction, style, and batch (0: the per-message loop).
+type cRows map[string]*row
+
+func cKey(dir, style string, batch int) string { return dir + " " + style + " " + strconv.Itoa(batch) }
+
+// cSamples gathers bench/drain's figures over the rounds: drain runs once in every round, before
+// the Go rows (-r 1), so that the C limit sees the same drift of a shared machine as they do.
+type cSamples struct {
+	proto     map[string]row
+	rate, cpu map[string][]float64
 }
 
-// summarise turns the receivers' samples and the C rows into the report's rows and ratios.
-func summarise(rep *report, rs []*receiver, cPer, cBatch *row) {
-	for _, r := range rs {
-		out := row{Name: r.name, Lang: "go", Package: r.pkg, Version: version(r.pkg), API: r.api, Style: r.style,
-			Batch: r.batch, Available: true, MsgsPerS: ptr(median(r.rates)), Best: ptr(maxOf(r.rates)),
-			CPUNs: ptr(median(r.cpu)), ThreadNs: ptr(median(r.tcpu)), Allocs: ptr(median(r.allocs)), Bytes: ptr(median(r.bytes)),
-			P50: ptr(pct(r.rtt, 50)), P90: ptr(pct(r.rtt, 90)), P99: ptr(pct(r.rtt, 99)),
-			Note: "CPU of the whole process"}
-		if r.batch > 0 {
-			out.Note += "; zero-copy: bytes borrowed from the batch"
+// cRound runs bench/drain once with one association in both socket styles and this run's K and S,
+// and adds its per-message and 64-slot rows, receive and send, to cs.
+func cRound(rep *report, cs *cSamples) error {
+	args := []string{"--json", "-c", "1", "--style", "both", "-k", strconv.Itoa(*count), "-s", strconv.Itoa(*size), "-r", "1"}
+	rep.C.DrainArgs = strings.Join(args, " ") + ", once per round"
+	raw, err := runC(*drainBin, args...)
+	if err != nil {
+		return err
+	}
+	rep.C.Drain = append(rep.C.Drain, raw)
+	type cRow struct {
+		Style string  `json:"style"`
+		Batch int     `json:"batch"`
+		Rate  float64 `json:"msgs_per_s"`
+		CPU   float64 `json:"cpu_ns_per_msg"`
+	}
+	var d struct{ Recv, Send []cRow }
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return err
+	}
+	if cs.proto == nil {
+		cs.proto, cs.rate, cs.cpu = map[string]row{}, map[string][]float64{}, map[string][]float64{}
+	}
+	for dir, rows := range map[string][]cRow{"recv": d.Recv, "send": d.Send} {
+		for _, m := range rows {
+			if m.Batch != 0 && m.Batch != 64 {
+				continue
+			}
+			k := cKey(dir, m.Style, m.Batch)
+			cs.rate[k] = append(cs.rate[k], m.Rate)
+			cs.cpu[k] = append(cs.cpu[k], m.CPU)
+			if _, ok := cs.proto[k]; ok {
+				continue
+			}
+			r := row{Dir: dir, Lang: "c", Package: "sctpio C library", Version: "this checkout", Style: m.Style,
+				Batch: m.Batch, Available: true, Note: "bench/drain -c 1 -r 1 in every round; CPU of the calling thread"}
+			st := map[string]string{"one-to-one": "1:1", "one-to-many": "1:N"}[m.Style]
+			switch {
+			case dir == "recv" && m.Batch == 0:
+				r.Name, r.API = "C "+st+" sctpio_recv loop", "sctpio_recv"
+			case dir == "recv":
+				r.Name, r.API = "C "+st+" sctpio_batch_recv(64)", "sctpio_batch_recv"
+			case m.Batch == 0:
+				r.Name, r.API = "C "+st+" sctpio_send loop", "sctpio_send"
+			default:
+				r.Name, r.API = "C "+st+" sctpio_batch_send(64)", "sctpio_batch_send"
+			}
+			cs.proto[k] = r
 		}
+	}
+	return nil
+}
+
+// rows are the C rows with the medians (and best rate) of the rounds.
+func (cs *cSamples) rows() cRows {
+	out := cRows{}
+	for k, r := range cs.proto {
+		r := r
+		r.MsgsPerS, r.Best, r.ThreadNs = ptr(median(cs.rate[k])), ptr(maxOf(cs.rate[k])), ptr(median(cs.cpu[k]))
+		r.BestTh = ptr(minOf(cs.cpu[k]))
+		out[k] = &r
+	}
+	return out
+}
+
+// goRow is the report's row for one receiver's or sender's samples.
+func goRow(dir, name, pkg, api, style string, batch int, s *samples) row {
+	out := row{Dir: dir, Name: name, Lang: "go", Package: pkg, Version: version(pkg), API: api, Style: style,
+		Batch: batch, Available: true, MsgsPerS: ptr(median(s.rates)), Best: ptr(maxOf(s.rates)),
+		CPUNs: ptr(median(s.cpu)), ThreadNs: ptr(median(s.tcpu)), BestTh: ptr(minOf(s.tcpu)), Allocs: ptr(median(s.allocs)), Bytes: ptr(median(s.bytes)),
+		Cgo: ptr(median(s.cgo)), CtxSw: ptr(median(s.ctxsw)), Note: "CPU of the whole process"}
+	if batch > 0 && dir == "recv" {
+		out.Note += "; zero-copy: bytes borrowed from the batch"
+	}
+	return out
+}
+
+// summarise turns the samples and the C rows into the report's rows, ratios and targets.
+func summarise(rep *report, rs []*receiver, ss []*sender, c cRows) {
+	for _, r := range rs {
+		out := goRow("recv", r.name, r.pkg, r.api, r.style, r.batch, &r.samples)
+		out.P50, out.P90, out.P99 = ptr(pct(r.rtt, 50)), ptr(pct(r.rtt, 90)), ptr(pct(r.rtt, 99))
 		rep.Receivers = append(rep.Receivers, out)
 	}
-	rep.Receivers = append(rep.Receivers, row{Name: "georgeyanev/go-sctp", Lang: "go", Package: "github.com/georgeyanev/go-sctp",
-		API: "SCTPConn.Read", Style: "one-to-one", Note: "the Go module proxy refuses it (HTTP 403) and it is not vendored"})
-	for _, c := range []*row{cPer, cBatch} {
-		if c != nil {
-			rep.Receivers = append(rep.Receivers, *c)
+	for _, s := range ss {
+		rep.Senders = append(rep.Senders, goRow("send", s.name, s.pkg, s.api, s.style, s.batch, &s.samples))
+	}
+	for _, n := range notMeasured {
+		n.Lang = "go"
+		if n.Dir == "send" {
+			rep.Senders = append(rep.Senders, n)
+		} else {
+			rep.Receivers = append(rep.Receivers, n)
 		}
 	}
-	byName := map[string]*row{}
-	for i := range rep.Receivers {
-		byName[rep.Receivers[i].Name] = &rep.Receivers[i]
-	}
-
-	// The faster of the other Go packages that could be measured.
-	var peer *row
-	for i := range rep.Receivers {
-		r := &rep.Receivers[i]
-		if r.Lang == "go" && r.Available && !strings.HasPrefix(r.Package, "github.com/sctpio/") &&
-			(peer == nil || *r.MsgsPerS > *peer.MsgsPerS) {
-			peer = r
+	for _, dir := range []string{"recv", "send"} {
+		for _, style := range []string{"one-to-one", "one-to-many"} {
+			for _, b := range []int{0, 64} {
+				if r := c[cKey(dir, style, b)]; r != nil && dir == "recv" {
+					rep.Receivers = append(rep.Receivers, *r)
+				} else if r != nil {
+					rep.Senders = append(rep.Senders, *r)
+				}
+			}
 		}
 	}
-	batch, readMsg, ep := byName["sctpio ReadBatch(64)"], byName["sctpio ReadMsg"], byName["sctpio Endpoint ReadBatch(64)"]
+	get := func(rows []row, name string) *row {
+		for i := range rows {
+			if rows[i].Name == name && rows[i].Available {
+				return &rows[i]
+			}
+		}
+		return nil
+	}
+	// The fastest other Go package of a direction, and sctpio's fastest batch path there.
+	best := func(rows []row, sctpio bool) *row {
+		var b *row
+		for i := range rows {
+			r := &rows[i]
+			own := strings.HasPrefix(r.Package, "github.com/sctpio/")
+			if r.Lang != "go" || !r.Available || r.MsgsPerS == nil || own != sctpio || (sctpio && r.Batch == 0) {
+				continue
+			}
+			if b == nil || *r.MsgsPerS > *b.MsgsPerS {
+				b = r
+			}
+		}
+		return b
+	}
+	msgs := func(r *row) *float64 {
+		if r == nil {
+			return nil
+		}
+		return r.MsgsPerS
+	}
+	thread := func(r *row) *float64 {
+		if r == nil {
+			return nil
+		}
+		return r.ThreadNs
+	}
+	name := func(r *row) string {
+		if r == nil {
+			return "(not measured)"
+		}
+		return r.Name
+	}
+	R := rep.Receivers
+	batch, readMsg, ep := get(R, "sctpio ReadBatch(64)"), get(R, "sctpio ReadMsg"), get(R, "sctpio Endpoint ReadBatch(64)")
+	c11b, c1nb, c11p := c[cKey("recv", "one-to-one", 64)], c[cKey("recv", "one-to-many", 64)], c[cKey("recv", "one-to-one", 0)]
+	peer := best(R, false)
 	if peer != nil {
 		rep.Ratios.FasterPeer = peer.Name
-		rep.Ratios.BatchOverFasterPeer = ratio(batch.MsgsPerS, peer.MsgsPerS)
-		rep.Ratios.ReadMsgOverFasterPeer = ratio(readMsg.MsgsPerS, peer.MsgsPerS)
-		rep.Ratios.RTTP50BatchOverPeer = ratio(batch.P50, peer.P50)
-		rep.Ratios.RTTP99BatchOverPeer = ratio(batch.P99, peer.P99)
+		rep.Ratios.BatchOverFasterPeer = ratio(msgs(batch), peer.MsgsPerS)
+		rep.Ratios.ReadMsgOverFasterPeer = ratio(msgs(readMsg), peer.MsgsPerS)
+		if batch != nil {
+			rep.Ratios.RTTP50BatchOverPeer = ratio(batch.P50, peer.P50)
+			rep.Ratios.RTTP99BatchOverPeer = ratio(batch.P99, peer.P99)
+		}
 	}
-	if cBatch != nil {
-		c := byName[cBatch.Name]
-		rep.Ratios.BatchOverCBatch = ratio(batch.MsgsPerS, c.MsgsPerS)
-		rep.Ratios.EndpointBatchOverCBatch = ratio(ep.MsgsPerS, c.MsgsPerS)
+	rep.Ratios.BatchOverCBatch = ratio(msgs(batch), msgs(c11b))
+	rep.Ratios.EndpointBatchOverCBatch = ratio(msgs(ep), msgs(c1nb))
+	rep.Ratios.ReadMsgOverCPerMessage = ratio(msgs(readMsg), msgs(c11p))
+
+	bestRate := func(r *row) *float64 {
+		if r == nil {
+			return nil
+		}
+		return r.Best
 	}
-	if cPer != nil {
-		rep.Ratios.ReadMsgOverCPerMessage = ratio(readMsg.MsgsPerS, byName[cPer.Name].MsgsPerS)
+	bestThread := func(r *row) *float64 {
+		if r == nil {
+			return nil
+		}
+		return r.BestTh
 	}
+	var best1 *float64
+	add := func(n string, v *float64, want string, goal float64) {
+		t := target{Name: n, Value: v, Want: want, Goal: goal, Best: best1}
+		best1 = nil
+		if v != nil {
+			met := *v >= goal
+			if want == "max" {
+				met = *v <= goal
+			}
+			t.Met = &met
+		}
+		rep.Targets = append(rep.Targets, t)
+	}
+	best1 = ratio(bestRate(batch), bestRate(c11b))
+	add("SCTPConn.ReadBatch(64) / C 1:1 sctpio_batch_recv(64), msgs/s", ratio(msgs(batch), msgs(c11b)), "min", 0.9)
+	best1 = ratio(bestRate(ep), bestRate(c1nb))
+	add("Endpoint.ReadBatch(64) / C 1:N sctpio_batch_recv(64), msgs/s", ratio(msgs(ep), msgs(c1nb)), "min", 0.9)
+	best1 = ratio(bestThread(batch), bestThread(c11b))
+	add("SCTPConn.ReadBatch(64) / C 1:1 sctpio_batch_recv(64), thread CPU per message", ratio(thread(batch), thread(c11b)), "max", 1.15)
+	best1 = ratio(bestThread(ep), bestThread(c1nb))
+	add("Endpoint.ReadBatch(64) / C 1:N sctpio_batch_recv(64), thread CPU per message", ratio(thread(ep), thread(c1nb)), "max", 1.15)
+	best1 = ratio(bestRate(readMsg), bestRate(c11p))
+	add("SCTPConn.ReadMsg / C 1:1 sctpio_recv loop, msgs/s (within 1.2x)", ratio(msgs(readMsg), msgs(c11p)), "min", 1/1.2)
+	best1 = ratio(bestThread(readMsg), bestThread(c11p))
+	add("SCTPConn.ReadMsg / C 1:1 sctpio_recv loop, thread CPU per message (within 1.2x)", ratio(thread(readMsg), thread(c11p)), "max", 1.2)
+	var allocs *float64
+	for _, r := range append(append([]row{}, rep.Receivers...), rep.Senders...) {
+		if strings.HasPrefix(r.Package, "github.com/sctpio/") && r.Allocs != nil && (allocs == nil || *r.Allocs > *allocs) {
+			allocs = r.Allocs
+		}
+	}
+	add("sctpio Go rows, most allocations per message", allocs, "max", 0)
+	sb, pb := best(R, true), best(R, false)
+	best1 = ratio(bestRate(sb), bestRate(pb))
+	add("receive: sctpio's best batch path ("+name(sb)+") / best peer ("+name(pb)+"), msgs/s", ratio(msgs(sb), msgs(pb)), "min", 2)
+	sb, pb = best(rep.Senders, true), best(rep.Senders, false)
+	best1 = ratio(bestRate(sb), bestRate(pb))
+	add("send: sctpio's best batch path ("+name(sb)+") / best peer ("+name(pb)+"), msgs/s", ratio(msgs(sb), msgs(pb)), "min", 2)
+	S := rep.Senders
+	add("SCTPConn.WriteBatch(64) / C 1:1 sctpio_batch_send(64), msgs/s (no goal: for reading)",
+		ratio(msgs(get(S, "sctpio WriteBatch(64)")), msgs(c[cKey("send", "one-to-one", 64)])), "min", 0)
+	add("Endpoint.WriteBatch(64) / C 1:N sctpio_batch_send(64), msgs/s (no goal: for reading)",
+		ratio(msgs(get(S, "sctpio Endpoint WriteBatch(64)")), msgs(c[cKey("send", "one-to-many", 64)])), "min", 0)
 }
