@@ -45,3 +45,4 @@ gobench-build: $(B)/bench/drain | $(B)/go
 		cd bench/go && $(GO) build -ldflags "-X 'main.goSCTPNote=$(GOSCTP_ABSENT)'" -o $(GOBENCH_B)/gobench ./gobench; \
 	fi
 	cd bench/go && $(GO) build -o $(GOBENCH_B)/peercmp ./peercmp
+	cd bench/go && $(GO) build -o $(GOBENCH_B)/gocurve ./gocurve
