@@ -174,10 +174,14 @@ SCTPIO_API int sctpio_addr_equal(const sctpio_addr *a, const sctpio_addr *b);
  *
  * Defaults that protect users (each can be changed after opening):
  *  - non-blocking and close-on-exec (SCTPIO_BLOCKING opts out of the first);
- *  - SCTP_NODELAY on: Nagle holds small messages back waiting for acknowledgements, the latency
- *    collapse reported against wrappers that leave it on (513 msgs/s streaming 100-byte messages
- *    with the kernel's default buffers in our guest; with large buffers bundling can make Nagle
- *    faster for pure streaming, so measure your own traffic before turning it back on);
+ *  - SCTP_NODELAY on: Nagle holds a small message back while earlier data is unacknowledged, and
+ *    the acknowledgement may wait for the delayed-SACK timer (200 ms by default). Streaming
+ *    100-byte messages over loopback with the kernel's default buffers, Nagle cut the rate about
+ *    5x and held each message ~200 ms; with 8 MiB buffers it bundled enough to stream 1.6-2.4x
+ *    faster than NODELAY, still with tens of milliseconds of delay per message (bench/README.md,
+ *    "Nagle against SCTP_NODELAY", has the commands; one run in the emulator). The default favours
+ *    latency, which no buffer size rescues under Nagle; turn it back on (SCTPIO_NAGLE) only for
+ *    bulk streaming where delay does not matter, after measuring that traffic;
  *  - SCTP_RECVRCVINFO on, so every received message carries its stream, PPID and association;
  *  - subscribed to SCTP_ASSOC_CHANGE and SCTP_SHUTDOWN_EVENT, so a program notices a peer that went
  *    away (SCTPIO_NO_EVENTS opts out; sctpio_sock_subscribe changes it later).
