@@ -116,8 +116,7 @@ func NewPoller(queueLen int) (*Poller, error) {
 }
 
 // Add registers src; data comes back in each Ready for it. It fails with EEXIST when src is
-// registered, here or with another Poller or Receiver, and with an error that errors.Is
-// net.ErrClosed after Close or for a closed socket.
+// registered, and with an error that errors.Is net.ErrClosed after Close or for a closed socket.
 func (p *Poller) Add(src Source, data any) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
