@@ -116,7 +116,8 @@ func NewPoller(queueLen int) (*Poller, error) {
 }
 
 // Add registers src; data comes back in each Ready for it. It fails with EEXIST when src is
-// registered, and with an error that errors.Is net.ErrClosed after Close or for a closed socket.
+// registered, here or with another Poller or Receiver, and with an error that errors.Is
+// net.ErrClosed after Close or for a closed socket.
 func (p *Poller) Add(src Source, data any) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

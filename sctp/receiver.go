@@ -106,12 +106,19 @@ func newWatch(table map[*sock]*watch, src Source, forget func(*watch), op string
 	}
 	w := &watch{src: src, s: s, forget: forget, stop: make(chan struct{}), exited: make(chan struct{}),
 		done: make(chan struct{}), rearm: make(chan struct{}, 1)}
-	if old := table[s]; old != nil {
+	// The socket's latest registration is kept on the socket, not only in the owner's table, so that
+	// one reader at a time holds for the socket across every Receiver and Poller: a second owner
+	// would read it concurrently and break per-stream order.
+	s.regMu.Lock()
+	defer s.regMu.Unlock()
+	if old := s.reg; old != nil {
 		if !old.isRemoved() {
-			return nil, fmt.Errorf("sctp: %s: socket already added: %w", op, syscall.EEXIST)
+			return nil, fmt.Errorf("sctp: %s: socket already added (to this or another Receiver or Poller): %w",
+				op, syscall.EEXIST)
 		}
 		w.prev = old.done
 	}
+	s.reg = w
 	table[s] = w
 	return w, nil
 }
@@ -325,6 +332,11 @@ func (w *watch) finish() {
 func (w *watch) letGo() {
 	close(w.done)
 	w.forget(w)
+	w.s.regMu.Lock()
+	if w.s.reg == w {
+		w.s.reg = nil
+	}
+	w.s.regMu.Unlock()
 }
 
 // Receiver serves many sockets with a bounded number of concurrent handlers: each registered socket
@@ -455,7 +467,7 @@ func (r *receiver) freeBatches() {
 }
 
 // Add registers src: from now on its messages go to the handler. It fails with EEXIST when src is
-// registered, and with an error that errors.Is net.ErrClosed after Close or for a closed socket.
+// registered, here or with another Receiver or Poller, and with an error that errors.Is net.ErrClosed after Close or for a closed socket.
 func (r *Receiver) Add(src Source) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -79,6 +79,11 @@ type sock struct {
 	onNote atomic.Pointer[func(Notification)]
 	nacc   []byte
 
+	// reg is the socket's latest registration with a Receiver or Poller (nil when none), under
+	// regMu: a socket has one registration live at a time across all of them (see newWatch).
+	regMu sync.Mutex
+	reg   *watch
+
 	// end is how the association of a one-to-one socket ended, once a read has seen it end (nil
 	// before): io.EOF after a graceful shutdown, ECONNRESET (or the errno the kernel reported) once
 	// it was lost. See assocEnd.
