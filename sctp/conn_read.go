@@ -112,11 +112,8 @@ func (s *sock) readMessage(buf []byte, limit int, info *RcvInfo, track bool) ([]
 	if info == nil {
 		info = &own
 	}
-	if !info.More() {
-		buf = buf[:0]
-	}
 	for {
-		msg, err := s.appendMessage(buf, limit, info)
+		msg, err := s.appendMessage(buf, limit, info) // starts afresh at buf[:0] unless continuing
 		if err != nil {
 			if en, ok := assocGone(err); ok && track {
 				s.assocEnd(en)

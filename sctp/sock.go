@@ -225,8 +225,9 @@ func (s *sock) sendMsg(b []byte, info *SndInfo, to netip.AddrPort) (int, error) 
 		}
 		list := (*C.sctpio_addr)(C.calloc(C.size_t(len(also)), C.sizeof_sctpio_addr))
 		defer C.free(unsafe.Pointer(list))
+		dsts := unsafe.Slice(list, len(also))
 		for i, ap := range also {
-			putAddr(&unsafe.Slice(list, len(also))[i], ap)
+			putAddr(&dsts[i], ap)
 		}
 		s.cs.sinfo.also_to, s.cs.sinfo.n_also_to = list, C.size_t(len(also))
 	}
