@@ -138,7 +138,8 @@ func (p *Poller) Add(src Source, data any) error {
 // and Next will not return it again. A worker that holds src now keeps it until its Done, which then
 // only releases it; Remove does not wait for that, so a worker may remove the socket it holds (and
 // close it). When the poller was waiting for src to turn readable, Remove wakes that wait with a read
-// deadline in the past, then clears it: src is left with no read deadline. It fails with ENOENT when
+// deadline in the past; once it returns, src's read deadline is again the one the program last set
+// (none if it set none), whatever the program set meanwhile. It fails with ENOENT when
 // src is not registered, its registration having ended already (a Ready with Err ends it).
 func (p *Poller) Remove(src Source) error {
 	p.mu.Lock()

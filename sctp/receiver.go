@@ -12,7 +12,6 @@ import (
 	"runtime/debug"
 	"sync"
 	"syscall"
-	"time"
 	"unsafe"
 )
 
@@ -174,45 +173,15 @@ func (w *watch) cancel() (ended, held bool) {
 	ended = w.endLocked()
 	if w.waiting && !w.woken {
 		w.woken = true
-		w.s.setReadDeadline(aLongTimeAgo)
+		w.s.wake()
 	}
 	return ended, w.held
 }
 
-// awaitExit waits until the registration's goroutine has returned, once the registration has ended.
-// The goroutine may be parked in the netpoller wait, which cancel woke with a read deadline in the
-// past; but Go's runtime drops that wake-up when the deadline changes again before the woken
-// goroutine runs (runtime/netpoll.go: "timeout has been reset ... pretend it has not happened and
-// retry"), and the socket's owner may set its read deadline at any time. So while the goroutine is
-// still in the wait, the deadline in the past is set again, at growing intervals (Remove hung for ever
-// in one of a few thousand tries against a goroutine resetting the deadline).
-func (w *watch) awaitExit() {
-	select {
-	case <-w.exited:
-		return
-	default:
-	}
-	d := time.Millisecond
-	t := time.NewTimer(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-w.exited:
-			return
-		case <-t.C:
-		}
-		w.mu.Lock()
-		if w.waiting {
-			w.woken = true
-			w.s.setReadDeadline(aLongTimeAgo)
-		}
-		w.mu.Unlock()
-		if d < 100*time.Millisecond {
-			d *= 2
-		}
-		t.Reset(d)
-	}
-}
+// awaitExit waits until the registration's goroutine has returned, once the registration has ended
+// (cancel has woken its wait, and the wake-up holds whatever the program does with its deadlines:
+// see sock.wake).
+func (w *watch) awaitExit() { <-w.exited }
 
 // awaitPrev waits until the socket's previous registration has let go of it.
 func (w *watch) awaitPrev() bool {
@@ -241,9 +210,9 @@ func (w *watch) wait() error {
 	w.mu.Lock()
 	w.waiting = false
 	if w.woken {
-		// The deadline was cancel's, not the owner's: leave none behind.
+		// The deadline was cancel's, not the program's: the program's is in force again.
 		w.woken = false
-		w.s.setReadDeadline(time.Time{})
+		w.s.unwake()
 	}
 	removed := w.removed
 	w.mu.Unlock()
@@ -488,8 +457,8 @@ func (r *Receiver) Add(src Source) error {
 // handler is running: then it returns at once, and the call in progress (which may go on using src
 // and its batch) is the last one. So Remove may be called from any handler, src's own included, and
 // src may be closed as soon as Remove returns. When the receiver was waiting for src to turn
-// readable, Remove wakes that wait with a read deadline in the past, then clears it: src is left with
-// no read deadline. It fails with ENOENT when src is not registered: its registration may have ended
+// readable, Remove wakes that wait with a read deadline in the past; once the receiver has let go of
+// src, its read deadline is again the one the program last set (none if it set none). It fails with ENOENT when src is not registered: its registration may have ended
 // with an error, and then the error handler gets that error (Remove returns nil only when it ended
 // the registration itself, and then the error handler is not called for it).
 func (r *Receiver) Remove(src Source) error {

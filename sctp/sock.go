@@ -84,6 +84,12 @@ type sock struct {
 	regMu sync.Mutex
 	reg   *watch
 
+	// readDL is the read deadline the program set; waking says that a registration's cancel has the
+	// descriptor's read deadline in the past to wake the registration's wait (see wake). Under dlMu.
+	dlMu   sync.Mutex
+	readDL time.Time
+	waking bool
+
 	// end is how the association of a one-to-one socket ended, once a read has seen it end (nil
 	// before): io.EOF after a graceful shutdown, ECONNRESET (or the errno the kernel reported) once
 	// it was lost. See assocEnd.
@@ -356,8 +362,52 @@ func (s *sock) readBatchConn(b *Batch) (int, error) {
 	return n, err
 }
 
-func (s *sock) setDeadline(t time.Time) error      { return s.deadlineErr(s.file.SetDeadline(t)) }
-func (s *sock) setReadDeadline(t time.Time) error  { return s.deadlineErr(s.file.SetReadDeadline(t)) }
+// setDeadline and setReadDeadline set the program's deadlines. While a registration's cancel is
+// waking its wait (wake), the program's read deadline is only recorded, and unwake applies it.
+func (s *sock) setDeadline(t time.Time) error {
+	s.dlMu.Lock()
+	defer s.dlMu.Unlock()
+	s.readDL = t
+	if s.waking {
+		return s.deadlineErr(s.file.SetWriteDeadline(t))
+	}
+	return s.deadlineErr(s.file.SetDeadline(t))
+}
+
+func (s *sock) setReadDeadline(t time.Time) error {
+	s.dlMu.Lock()
+	defer s.dlMu.Unlock()
+	s.readDL = t
+	if s.waking {
+		// Nothing to set now; fail as the setter would on a closed socket.
+		return s.deadlineErr(s.rc.Control(func(uintptr) {}))
+	}
+	return s.deadlineErr(s.file.SetReadDeadline(t))
+}
+
+// wake sets the descriptor's read deadline in the past, which wakes a wait parked in the netpoller
+// (a registration's, see watch.cancel), and keeps it there until unwake: the program's deadline
+// setters only record theirs meanwhile. Go's runtime drops a deadline's wake-up when the deadline
+// changes again before the woken goroutine runs (runtime/netpoll.go: "timeout has been reset ...
+// pretend it has not happened and retry"), so a program resetting its read deadline could otherwise
+// keep a Remove waiting for ever.
+func (s *sock) wake() {
+	s.dlMu.Lock()
+	defer s.dlMu.Unlock()
+	s.waking = true
+	s.file.SetReadDeadline(aLongTimeAgo)
+}
+
+// unwake ends wake: the program's read deadline is in force again.
+func (s *sock) unwake() {
+	s.dlMu.Lock()
+	defer s.dlMu.Unlock()
+	if s.waking {
+		s.waking = false
+		s.file.SetReadDeadline(s.readDL)
+	}
+}
+
 func (s *sock) setWriteDeadline(t time.Time) error { return s.deadlineErr(s.file.SetWriteDeadline(t)) }
 
 // deadlineErr wraps a deadline setter's error as net does (Op "set"), net.ErrClosed after Close.
