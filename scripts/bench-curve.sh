@@ -55,11 +55,19 @@ curve_tsv() {
 	}'
 }
 
+# curve_whole FILE PIECE: whether the piece ran cleanly and left a whole document. A harness run that
+# ran out of time kills the guest, leaving a piece cut short with no exit status noted: its braces and
+# brackets do not balance (its strings hold none).
+curve_whole() {
+	[ "$(json_or_null "$1" "$2")" != null ] &&
+		awk '{ o += gsub(/[{[]/, ""); c += gsub(/[]}]/, "") } END { exit !(o == c && o > 0) }' "$1"
+}
+
 # curve_doc FILE PIECE: the piece's JSON document; when it failed, the points it printed before, marked
 # incomplete; null when there are none.
 curve_doc() {
 	local pts
-	if [ "$(json_or_null "$1" "$2")" != null ]; then
+	if curve_whole "$1" "$2"; then
 		cat "$1"
 	elif pts=$(grep -o '{"model":[^{}]*}' "$1" 2>/dev/null | paste -sd, -) && [ -n "$pts" ]; then
 		printf '{"incomplete":true,"points":[%s]}' "$pts"
@@ -104,10 +112,11 @@ curve_plot() {
 	done
 	command -v gnuplot >/dev/null || return 0 # scripts/bench's plot already noted the missing gnuplot
 	# A model that reported nothing (a piece not selected, or failed: said elsewhere) is an empty
-	# column, which gnuplot warns about; any other word from it is an error of the report.
+	# column, and a model with one point an empty range, which gnuplot warns about; its other words
+	# are errors of the report.
 	gnuplot -e "dir='$work'; out='$dst-curve.png'; shapes='$shapes'; subtitle='$(machine_line "$work")'" \
 		bench/curve.gp 2>"$work/curve-gnuplot.log" || echo "report: gnuplot failed on bench/curve.gp" >>"$work/errors.txt"
-	grep -v 'Skipping data file with no valid points' "$work/curve-gnuplot.log" >>"$work/errors.txt"
+	grep -iv 'warning' "$work/curve-gnuplot.log" >>"$work/errors.txt"
 }
 
 # curve_markdown: the report's section, from curve.tsv.
@@ -129,9 +138,9 @@ curve_markdown() {
 	echo "thread's (on loopback the kernel's receive work runs in the sender). Receive calls are recvmmsg (C) or ReadBatch"
 	echo "(Go); wakeups are epoll_wait returns, pool wakeups, poller pops, handler calls or Next returns."
 	for f in curve gocurve; do
-		if grep -q "^$f: " "$work/errors.txt"; then
+		if selected $f && ! curve_whole "$work/$f.json" $f; then
 			echo
-			echo "**$f failed** (see Errors): its rows below are the points it printed before it stopped, if any."
+			echo "**$f did not finish** (see Errors): the rows below are the points it printed before it stopped, if any."
 		fi
 	done
 	echo
@@ -224,7 +233,7 @@ curve_check() {
 	for f in curve gocurve; do
 		selected "$f" || continue
 		if [ "$f" = curve ]; then models=$CURVE_C_MODELS; else models=$CURVE_GO_MODELS; fi
-		if [ "$(json_or_null "$work/$f.json" "$f")" = null ]; then
+		if ! curve_whole "$work/$f.json" "$f"; then
 			echo "check: $f reported no complete document" >>"$work/errors.txt"
 		fi
 		got=$(grep -o '{"model":[^{}]*}' "$work/$f.json" 2>/dev/null | grep -c '"msgs_per_s":[1-9]')
