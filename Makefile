@@ -119,8 +119,8 @@ test: all tests gotest
 
 check: test
 
-# Benchmarks, in one harness run: batch drain vs per-message, and the dispatch models vs a plain loop
-# (see bench/README.md).
+# Benchmarks, in one harness run: batch drain vs per-message, the dispatch models vs a plain loop, the
+# Go rows, and the cost curves from 1 to 10,000 associations (see scripts/bench and bench/README.md).
 bench: all benches gobench-build
 	B=$(B) scripts/bench
 
