@@ -2,8 +2,15 @@
 /*
  * t_dispatch_torture - every promise of sctpio/dispatch.h, attacked by random concurrent calls.
  *
- * Eventfds stand in for sockets (no SCTP needed): a poke makes one readable, a callback or worker
- * drains it or leaves it readable. Control threads add, modify (IN, OUT, both) and remove at random
+ * Eventfds and AF_UNIX stream socketpairs stand in for sockets (no SCTP needed), mixed in a random
+ * proportion each round. An eventfd is always writable; a poke makes it readable, and a callback or
+ * worker drains it or leaves it readable. Of a socketpair one end is registered and the other, its
+ * peer, is the test's: a poke writes a byte from the peer (readable), a fill writes from the
+ * registered end until -EAGAIN with the peer not reading (unwritable: its send buffer is small), and a
+ * peer drain reads everything at the peer (writable again). A callback or worker reported IN reads
+ * all, a little or nothing; reported OUT it writes a little or nothing (and may make the socket
+ * unwritable so). So OUT interest meets writability that comes and goes, as IN meets readability.
+ * Control threads poke, fill, drain, add, modify (IN, OUT, both) and remove at random
  * while the pool's callbacks and the poller's workers run; callbacks and holders remove and re-add
  * their own socket, modify it, and remove others; workers pop with random timeouts and sometimes give
  * a socket back twice. Each round ends with a free: plain, or while a remove (pool, poller) or pops
@@ -16,6 +23,17 @@
  *   - liveness: a registered fd that wants IN, is readable, and that no callback holds is reported
  *     within BOUND ms (TORTURE_BOUND_MS, 5000 by default) of becoming so — a monitor thread checks it
  *     every 10 ms;
+ *   - liveness for OUT, as the header defines it (OUT is one-shot: the first report carrying OUT drops
+ *     it from the interest set, until an add or modify asks for it again): a registered fd that asked
+ *     for OUT, has not been reported OUT since, is writable, and that no callback holds is reported
+ *     within BOUND ms of the latest of the ask, its last callback and its last peer drain — checked
+ *     by the same monitor;
+ *   - both again at the end of every round's running phase, where they bite: while control threads
+ *     run, every fd is modified or drained about every millisecond and a round (0.2-1 s) is shorter
+ *     than BOUND, so the monitor's clocks rarely get far. Once they stop, every peer is drained (so
+ *     every socket is writable) and the round waits until no fd is owed a report (IN: wanted and
+ *     readable; OUT: owed as above and writable); one owed for BOUND ms with no callback or pop begun
+ *     fails the run ("settling" in the failure line);
  *   - free returns, having joined everything (a watchdog fails the run when a phase hangs), and no
  *     callback starts after it returned;
  *   - every return value is one the header lists for that call;
@@ -34,6 +52,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include "test.h"
@@ -90,13 +109,18 @@ struct rec;
 
 struct fdst {
 	int fd;
-	pthread_mutex_t op;   /* serialises the test's own add/modify/remove of this fd, and guards: */
+	int peer;             /* a socketpair's other end, never registered; -1: fd is an eventfd */
+	pthread_mutex_t op;   /* serialises the test's own add/modify/remove of this fd and its peer
+	                       * drains, and guards: */
 	int registered;
 	uint32_t want;
 	int64_t changed_ns;   /* when registration or want last changed */
+	int64_t out_asked_ns; /* when the latest add or modify asking for OUT was called (before it) */
+	int64_t drain_ns;     /* when the latest peer drain finished (it may make fd writable) */
 	struct rec *cur;
 	atomic_int inside;    /* callbacks or holders inside now: never above 1 */
 	atomic_llong last_end_ns, poke_ns;
+	atomic_llong out_seen_ns; /* when a callback or hold reported OUT last began */
 	atomic_ullong served;
 };
 
@@ -121,7 +145,8 @@ static struct {
 	atomic_int stop_work;  /* workers stop (poller) */
 	atomic_int freed;      /* the object was freed: no callback may start */
 	atomic_ullong adds, mods, removes, self_removes, readds, other_removes, deadlocks, events,
-		pops, double_dones, timeouts;
+		pops, double_dones, timeouts, socketpairs, fills, peer_drains, out_events, out_writes;
+	atomic_llong settle_max_ns;
 	/* The blocked-callback scenario at the end of a round. */
 	pthread_mutex_t latch_mu;
 	pthread_cond_t latch_cv;
@@ -166,6 +191,7 @@ static void pool_cb(struct sctpio_pool *pool, int fd, uint32_t ready, void *data
 static void ctl_add(struct fdst *f, uint32_t want, int from_inside)
 {
 	struct rec *r = new_rec(f);
+	int64_t asked = now_ns();
 	int rc = W.model == POOL ? sctpio_pool_add(W.pool, f->fd, want, pool_cb, r)
 				 : sctpio_poller_add(W.poller, f->fd, want, r);
 	if (from_inside && atomic_load(&W.stop_ctl))
@@ -178,15 +204,22 @@ static void ctl_add(struct fdst *f, uint32_t want, int from_inside)
 	f->want = want;
 	f->cur = r;
 	f->changed_ns = now_ns();
+	if (want & SCTPIO_READY_OUT)
+		f->out_asked_ns = asked;
 	atomic_fetch_add(&W.adds, 1);
 }
 
 static void ctl_modify(struct fdst *f, uint32_t want)
 {
+	/* Read before the call: a report carrying OUT that begins after this time may have consumed
+	 * this ask (the monitor then checks nothing), while one that began earlier cannot have. */
+	int64_t asked = now_ns();
 	int rc = W.model == POOL ? sctpio_pool_modify(W.pool, f->fd, want) : sctpio_poller_modify(W.poller, f->fd, want);
 	EXPECT_RC(rc, "modify", 0);
 	f->want = want;
 	f->changed_ns = now_ns();
+	if (want & SCTPIO_READY_OUT)
+		f->out_asked_ns = asked;
 	atomic_fetch_add(&W.mods, 1);
 }
 
@@ -212,11 +245,66 @@ static int ctl_remove(struct fdst *f, int from_inside)
 
 /* ---- what a callback or a holder does ----------------------------------------------------------- */
 
-static void drain(int fd)
+/* Reported IN: an eventfd is read to zero; a socket is read to empty, or only a little. */
+static void drain(struct fdst *f, uint64_t *s)
 {
-	uint64_t v;
-	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		TFAIL("read of eventfd %d: %s", fd, strerror(errno));
+	char buf[512];
+	ssize_t n;
+
+	if (f->peer < 0) {
+		uint64_t v;
+		if (read(f->fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+			TFAIL("read of eventfd %d: %s", f->fd, strerror(errno));
+		return;
+	}
+	int all = chance(s, 70);
+	do
+		n = read(f->fd, buf, all ? sizeof(buf) : 1 + pick(s, 16));
+	while (n > 0 && all);
+	if (n == 0)
+		TFAIL("socket %d: end of stream, its peer is never closed during a round", f->fd);
+	if (n < 0 && errno != EAGAIN)
+		TFAIL("read of socket %d: %s", f->fd, strerror(errno));
+}
+
+/* Make f readable: the eventfd's counter, or a byte from the peer (-EAGAIN: the peer's send buffer
+ * is full, so f is readable already). */
+static void make_readable(struct fdst *f)
+{
+	uint64_t one = 1;
+	atomic_store(&f->poke_ns, now_ns());
+	if (f->peer < 0) {
+		if (write(f->fd, &one, sizeof(one)) != sizeof(one))
+			TFAIL("write to eventfd %d: %s", f->fd, strerror(errno));
+	} else if (write(f->peer, "p", 1) != 1 && errno != EAGAIN) {
+		TFAIL("write to the peer of socket %d: %s", f->fd, strerror(errno));
+	}
+}
+
+/* Write from socket f's registered end: n bytes once, or (fill) until -EAGAIN, which leaves f
+ * unwritable until a peer drain. */
+static void write_out(struct fdst *f, size_t n, int fill)
+{
+	static const char buf[1024];
+	ssize_t w;
+	do
+		w = write(f->fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+	while (w > 0 && fill);
+	if (w < 0 && errno != EAGAIN)
+		TFAIL("write to socket %d: %s", f->fd, strerror(errno));
+}
+
+/* Read everything the peer has (caller holds f->op): f may be writable again. */
+static void peer_drain(struct fdst *f)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(f->peer, buf, sizeof(buf))) > 0)
+		;
+	if (n == 0 || errno != EAGAIN)
+		TFAIL("read at the peer of socket %d: %s", f->fd, n == 0 ? "end of stream" : strerror(errno));
+	f->drain_ns = now_ns();
+	atomic_fetch_add(&W.peer_drains, 1);
 }
 
 static void latch_wait(int fd)
@@ -247,11 +335,19 @@ static void serve(struct rec *r, int fd, uint32_t ready, uint64_t *s)
 		TFAIL("fd %d served by two threads at once", fd);
 	if (ready & ~(uint32_t)(SCTPIO_READY_IN | SCTPIO_READY_OUT | SCTPIO_READY_ERR | SCTPIO_READY_HUP))
 		TFAIL("fd %d: ready 0x%x has unknown bits", fd, ready);
+	if (ready & SCTPIO_READY_OUT) {
+		atomic_store(&f->out_seen_ns, now_ns());
+		atomic_fetch_add(&W.out_events, 1);
+	}
 	atomic_fetch_add(&W.events, 1);
 	atomic_fetch_add(&f->served, 1);
 	latch_wait(fd);
 	if ((ready & SCTPIO_READY_IN) && chance(s, 70))
-		drain(fd);
+		drain(f, s);
+	if ((ready & SCTPIO_READY_OUT) && f->peer >= 0 && chance(s, 50)) {
+		write_out(f, 1 + pick(s, 1500), 0); /* a little, or (small buffer) enough to fill it */
+		atomic_fetch_add(&W.out_writes, 1);
+	}
 	if (chance(s, 3))
 		usleep(pick(s, 2000)); /* a slow callback: it holds its thread and nothing else */
 	if (chance(s, 2) && !atomic_load(&W.stop_ctl) && !pokes_only) {
@@ -361,14 +457,18 @@ static void *control_main(void *arg)
 		struct fdst *f = &W.f[pick(&s, W.nfd)];
 		unsigned what = pick(&s, 100);
 		if (what < 30 || pokes_only) { /* poke: make readable */
-			uint64_t one = 1;
-			atomic_store(&f->poke_ns, now_ns());
-			if (write(f->fd, &one, sizeof(one)) != sizeof(one))
-				TFAIL("write to eventfd: %s", strerror(errno));
+			make_readable(f);
+			continue;
+		}
+		if (what < 36 && f->peer >= 0) { /* fill: make unwritable */
+			write_out(f, 1024, 1);
+			atomic_fetch_add(&W.fills, 1);
 			continue;
 		}
 		pthread_mutex_lock(&f->op);
-		if (!f->registered)
+		if (what < 45 && f->peer >= 0)
+			peer_drain(f); /* writable again */
+		else if (!f->registered)
 			ctl_add(f, rnd_want(&s), 0);
 		else if (what < 85)
 			ctl_modify(f, rnd_want(&s)); /* the heavy part: modify while events are in flight */
@@ -405,10 +505,97 @@ static void *monitor_main(void *arg)
 					TFAIL("fd %d readable and wanting IN for %lld ms, never reported (lost wake-up)",
 					      f->fd, (long long)((now - start) / 1000000));
 			}
+			/* OUT is one-shot: it is owed only while no report carrying OUT began after the ask
+			 * (out_asked_ns is read before the add or modify, so this errs towards not checking). */
+			if (f->registered && (f->want & SCTPIO_READY_OUT) && atomic_load(&f->inside) == 0 &&
+			    atomic_load(&f->out_seen_ns) < f->out_asked_ns) {
+				struct pollfd p = { .fd = f->fd, .events = POLLOUT };
+				int64_t start = f->changed_ns, t;
+				if ((t = atomic_load(&f->last_end_ns)) > start)
+					start = t;
+				if (f->drain_ns > start)
+					start = f->drain_ns;
+				/* Writable now means writable since `start`: only a peer drain makes fd writable,
+				 * and drains run under f->op, which this thread holds; none ran since drain_ns. */
+				int64_t now = now_ns();
+				if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) && atomic_load(&f->inside) == 0 &&
+				    atomic_load(&f->last_end_ns) <= start && atomic_load(&f->out_seen_ns) < f->out_asked_ns &&
+				    now - start > bound_ms * 1000000)
+					TFAIL("fd %d (%s) writable and wanting OUT for %lld ms, never reported (lost wake-up)",
+					      f->fd, f->peer < 0 ? "eventfd" : "socket", (long long)((now - start) / 1000000));
+			}
 			pthread_mutex_unlock(&f->op);
 		}
 	}
 	return NULL;
+}
+
+/* What the library owes f now, or NULL: a report for IN (wanted, readable) or for OUT (asked for, not
+ * reported since, writable). Caller holds f->op; only a fd that no callback holds owes anything. */
+static const char *owed(struct fdst *f)
+{
+	struct pollfd p = { .fd = f->fd, .events = POLLIN | POLLOUT };
+	const char *why = NULL;
+
+	if (!f->registered || atomic_load(&f->inside) != 0 || poll(&p, 1, 0) != 1)
+		return NULL;
+	if ((f->want & SCTPIO_READY_IN) && (p.revents & POLLIN))
+		why = "readable and wanting IN";
+	else if ((f->want & SCTPIO_READY_OUT) && atomic_load(&f->out_seen_ns) < f->out_asked_ns &&
+		 (p.revents & POLLOUT))
+		why = "writable and owed OUT";
+	return atomic_load(&f->inside) == 0 ? why : NULL;
+}
+
+/*
+ * The end of a round's running phase, with the control threads gone (so no poke, fill, add, modify
+ * or remove any more, and callbacks no longer change registrations): drain every peer, so every
+ * socket is writable, then wait until nothing is owed. A fd owed at every look for BOUND ms with no
+ * report begun (its `served` unchanged) is a lost wake-up. While the pokes and modifies run, the
+ * monitor's start times are reset every millisecond or so and rounds are shorter than BOUND; this
+ * is where a wake-up the library lost shows, in every round.
+ */
+static void settle(void)
+{
+	int64_t since[MAXFD] = { 0 }, t0 = now_ns();
+	unsigned long long seen[MAXFD] = { 0 };
+
+	for (unsigned i = 0; i < W.nfd; i++) {
+		if (W.f[i].peer >= 0) {
+			pthread_mutex_lock(&W.f[i].op);
+			peer_drain(&W.f[i]);
+			pthread_mutex_unlock(&W.f[i].op);
+		}
+	}
+	for (;;) {
+		int any = 0;
+		for (unsigned i = 0; i < W.nfd; i++) {
+			struct fdst *f = &W.f[i];
+			unsigned long long sv = atomic_load(&f->served);
+			pthread_mutex_lock(&f->op);
+			int64_t now = now_ns();
+			const char *why = owed(f);
+			pthread_mutex_unlock(&f->op);
+			if (!why) {
+				since[i] = 0;
+				continue;
+			}
+			any = 1;
+			if (!since[i] || seen[i] != sv) {
+				since[i] = now;
+				seen[i] = sv;
+			} else if (now - since[i] > bound_ms * 1000000) {
+				TFAIL("fd %d (%s) %s for %lld ms, never reported (lost wake-up)", f->fd,
+				      f->peer < 0 ? "eventfd" : "socket", why, (long long)((now - since[i]) / 1000000));
+			}
+		}
+		if (!any)
+			break;
+		usleep(1000);
+	}
+	int64_t took = now_ns() - t0;
+	if (took > atomic_load(&W.settle_max_ns))
+		atomic_store(&W.settle_max_ns, took);
 }
 
 static void *watchdog_main(void *arg)
@@ -487,22 +674,37 @@ static void round_dispatch(enum model m, uint64_t *s, double seconds)
 	atomic_store(&W.freed, 0);
 	W.latch_fd = -1;
 	W.latch_in = W.latch_open = 0;
+	/* A random mix of eventfds and socketpairs, all of one kind in some rounds. */
+	unsigned sock_pct = (unsigned[]){ 0, 25, 50, 75, 100 }[pick(s, 5)];
 	for (unsigned i = 0; i < W.nfd; i++) {
-		W.f[i].fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		if (W.f[i].fd < 0)
+		struct fdst *f = &W.f[i];
+		f->peer = -1;
+		if (chance(s, sock_pct)) {
+			int sv[2], small = 4096; /* the kernel doubles it: a few KiB fill it */
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
+				TFAIL("socketpair: %s", strerror(errno));
+			if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)) < 0)
+				TFAIL("SO_SNDBUF: %s", strerror(errno));
+			f->fd = sv[0];
+			f->peer = sv[1];
+			atomic_fetch_add(&W.socketpairs, 1);
+		} else if ((f->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
 			TFAIL("eventfd: %s", strerror(errno));
-		pthread_mutex_init(&W.f[i].op, NULL);
+		}
+		pthread_mutex_init(&f->op, NULL);
 	}
 	set_phase(m == POOL ? "pool: running" : "poller: running");
 	if (m == POOL)
 		EXPECT_RC(sctpio_pool_new(&W.pool, nthr), "pool_new", 0);
 	else
 		EXPECT_RC(sctpio_poller_new(&W.poller, nthr, 1 + pick(s, 2 * W.nfd)), "poller_new", 0);
-	/* Half the fds start always readable: the modify-in-a-loop probe of the issue. */
+	/* Half the fds start always readable: the modify-in-a-loop probe of the issue. Some sockets
+	 * start unwritable. */
 	for (unsigned i = 0; i < W.nfd; i++) {
-		uint64_t one = 1;
-		if (chance(s, 50) && write(W.f[i].fd, &one, sizeof(one)) != sizeof(one))
-			TFAIL("write: %s", strerror(errno));
+		if (chance(s, 50))
+			make_readable(&W.f[i]);
+		if (W.f[i].peer >= 0 && chance(s, 30))
+			write_out(&W.f[i], 1024, 1);
 		pthread_mutex_lock(&W.f[i].op);
 		ctl_add(&W.f[i], SCTPIO_READY_IN, 0);
 		pthread_mutex_unlock(&W.f[i].op);
@@ -520,6 +722,8 @@ static void round_dispatch(enum model m, uint64_t *s, double seconds)
 	for (unsigned i = 0; i < nctl; i++)
 		pthread_join(ctl[i], NULL);
 	pthread_join(mon, NULL);
+	set_phase(m == POOL ? "pool: settling" : "poller: settling");
+	settle();
 
 	struct blocked b = { 0 }, pops[3] = { { 0 } };
 	pthread_t opener;
@@ -533,7 +737,6 @@ static void round_dispatch(enum model m, uint64_t *s, double seconds)
 		/* Block one registered fd's callback or hold, then remove it from outside: the remove
 		 * sleeps until the callback returns or the holder gives it back, which happens only after
 		 * free has begun. */
-		uint64_t one = 1;
 		set_phase(m == POOL ? "pool: free while a remove waits" : "poller: free while a remove waits");
 		pthread_mutex_lock(&W.latch_mu);
 		W.latch_fd = lf->fd;
@@ -542,8 +745,7 @@ static void round_dispatch(enum model m, uint64_t *s, double seconds)
 		if (!(lf->want & SCTPIO_READY_IN))
 			ctl_modify(lf, SCTPIO_READY_IN);
 		pthread_mutex_unlock(&lf->op);
-		if (write(lf->fd, &one, sizeof(one)) != sizeof(one))
-			TFAIL("write: %s", strerror(errno));
+		make_readable(lf);
 		pthread_mutex_lock(&W.latch_mu);
 		while (!W.latch_in)
 			pthread_cond_wait(&W.latch_cv, &W.latch_mu);
@@ -603,6 +805,8 @@ static void round_dispatch(enum model m, uint64_t *s, double seconds)
 		if (atomic_load(&W.f[i].inside))
 			TFAIL("fd %d still served after free returned", W.f[i].fd);
 		close(W.f[i].fd);
+		if (W.f[i].peer >= 0)
+			close(W.f[i].peer);
 		pthread_mutex_destroy(&W.f[i].op);
 	}
 	free_recs();
@@ -783,10 +987,14 @@ int main(int argc, char **argv)
 	}
 	printf("%.0f rounds (pool %u, poller %u, queue %u): %llu adds, %llu modifies, %llu removes, %llu removes of "
 	       "its own fd from inside (%llu re-added at once), %llu removes of another fd from inside, %llu "
-	       "-EDEADLK, %llu callbacks and holds, %llu pops, %llu pop timeouts, %llu second dones: no violation\n",
+	       "-EDEADLK, %llu callbacks and holds (%llu reported OUT, %llu writing), %llu pops, %llu pop timeouts, "
+	       "%llu second dones; %llu socketpairs, %llu fills, %llu peer drains; longest settle %.1f ms: no "
+	       "violation\n",
 	       rounds, npool, npoller, nqueue, (unsigned long long)W.adds, (unsigned long long)W.mods,
 	       (unsigned long long)W.removes, (unsigned long long)W.self_removes, (unsigned long long)W.readds,
 	       (unsigned long long)W.other_removes, (unsigned long long)W.deadlocks, (unsigned long long)W.events,
-	       (unsigned long long)W.pops, (unsigned long long)W.timeouts, (unsigned long long)W.double_dones);
+	       (unsigned long long)W.out_events, (unsigned long long)W.out_writes, (unsigned long long)W.pops,
+	       (unsigned long long)W.timeouts, (unsigned long long)W.double_dones, (unsigned long long)W.socketpairs,
+	       (unsigned long long)W.fills, (unsigned long long)W.peer_drains, (double)W.settle_max_ns / 1e6);
 	return 0;
 }
