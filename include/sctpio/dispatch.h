@@ -43,9 +43,13 @@ extern "C" {
 
 /*
  * Why a socket is reported, and (IN, OUT) what a registration waits for. ERR and HUP are always
- * reported, asked for or not. OUT is one-shot: once reported it is dropped from the interest set, so
- * a socket that is nearly always writable does not wake a thread again and again; ask for it again
- * (sctpio_pool_modify / sctpio_poller_modify) after the next -EAGAIN from a send.
+ * reported, asked for or not. OUT is one-shot: a report that carries OUT drops it from the interest
+ * set (a report without OUT leaves it asked for), so a socket that is nearly always writable does not
+ * wake a thread again and again; ask for it again (sctpio_pool_modify / sctpio_poller_modify) after
+ * the next -EAGAIN from a send. The pool drops it as the callback starts, the poller as it queues the
+ * socket; a modify made while the callback runs or the socket is queued or held applies when that
+ * ends, so it asks again for the next report. A socket that asked for OUT, has had no report carrying
+ * it since, and is writable, is reported (t_dispatch_torture checks it within a bound).
  */
 enum sctpio_ready {
 	SCTPIO_READY_IN = 1 << 0,  /* readable: a message, a notification, or end of stream is waiting */
