@@ -69,7 +69,7 @@ $(B)/test/%: test/%.c $(wildcard test/*.h) $(B)/libsctpio.a | $(B)/test
 $(B)/sctpperf: $(wildcard tools/sctpperf/*.c tools/sctpperf/*.h) $(B)/libsctpio.a
 	$(CC) $(CFLAGS) $(TESTFLAGS) -Itools/sctpperf -o $@ $(filter %.c,$^) $(B)/libsctpio.a -lm
 
-$(B)/bench/%: bench/%.c $(B)/libsctpio.a | $(B)/bench
+$(B)/bench/%: bench/%.c bench/bench.h $(B)/libsctpio.a | $(B)/bench
 	$(CC) $(CFLAGS) $(TESTFLAGS) -o $@ $< $(B)/libsctpio.a -lm
 
 tools: $(TOOLS)

@@ -42,39 +42,11 @@
 #include <unistd.h>
 
 #include "sctpio.h"
+#include "bench.h"
 
 #define SLOTS 64
 #define MSG 100
 #define WORKERS 2
-
-static void die(const char *what, long rc)
-{
-	fprintf(stderr, "curve: %s: %s\n", what, rc < 0 ? strerror((int)-rc) : "failed");
-	exit(1);
-}
-
-#define TRY(call) ({ long _r = (long)(call); if (_r < 0) die(#call, _r); _r; })
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t process_cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The resident set in bytes (/proc/self/statm's second field). */
 static long rss_bytes(void)
@@ -127,11 +99,7 @@ static void drain(struct run *r, struct sctpio_batch *b, int fd)
 		atomic_fetch_add_explicit(&r->recvs, 1, memory_order_relaxed);
 		if (k <= 0)
 			return;
-		uint64_t data = 0;
-		for (int i = 0; i < k; i++)
-			if (!(sctpio_batch_info(b, (size_t)i)->flags & SCTPIO_MSG_NOTIFICATION))
-				data++;
-		atomic_fetch_add_explicit(&r->received, data, memory_order_relaxed);
+		atomic_fetch_add_explicit(&r->received, data_count(b, k), memory_order_relaxed);
 		if (k < SLOTS)
 			return; /* took all there was: the next readiness brings more */
 	}
@@ -316,14 +284,6 @@ static struct point measure(struct run *r, double seconds, uint64_t interval_ns)
 	p.recvs = (double)(atomic_load(&r->recvs) - c0) / n;
 	p.wakeups = (double)(wakeups(r) - w0) / n;
 	return p;
-}
-
-static int parse_list(char *s, int *out, int max)
-{
-	int k = 0;
-	for (char *t = strtok(s, ","); t && k < max; t = strtok(NULL, ","))
-		out[k++] = atoi(t);
-	return k;
 }
 
 int main(int argc, char **argv)

@@ -31,25 +31,11 @@
 #include <unistd.h>
 
 #include "sctpio.h"
+#include "bench.h"
 
 #define MAXA 8
 #define THREADS 4
 #define WINDOW 32
-
-static void die(const char *what, long rc)
-{
-	fprintf(stderr, "dispatch: %s: %s\n", what, rc < 0 ? strerror((int)-rc) : "failed");
-	exit(1);
-}
-
-#define TRY(call) ({ long _r = (long)(call); if (_r < 0) die(#call, _r); _r; })
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void wait_fd(int fd, short ev)
 {

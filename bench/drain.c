@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "sctpio.h"
+#include "bench.h"
 
 #define MAX_CLIENTS 16
 #define NMODES 5
@@ -48,14 +49,6 @@ static const char *style_name(int style)
 struct result {
 	double rate[NMODES][64], cpu[NMODES][64]; /* per round: messages/s, CPU ns per message */
 };
-
-static void die(const char *what, long rc)
-{
-	fprintf(stderr, "drain: %s: %s\n", what, rc < 0 ? strerror((int)-rc) : "failed");
-	exit(1);
-}
-
-#define TRY(call) ({ long _r = (long)(call); if (_r < 0) die(#call, _r); _r; })
 
 static double clock_s(clockid_t id)
 {

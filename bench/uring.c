@@ -82,6 +82,7 @@ int main(void)
 #include <unistd.h>
 
 #include "sctpio.h"
+#include "bench.h"
 
 #define MSG 100
 #define SLOTS 64
@@ -96,21 +97,7 @@ int main(void)
 enum { M_EPOLL, M_POOL, M_URING, M_PLAIN, NMODES };
 static const char *mode_names[NMODES] = { "epoll", "pool", "uring", "uring-plain" };
 
-static void die(const char *what, long rc)
-{
-	fprintf(stderr, "uring: %s: %s\n", what, rc < 0 ? strerror((int)-rc) : "failed");
-	exit(1);
-}
-
-#define TRY(call) ({ long _r = (long)(call); if (_r < 0) die(#call, _r); _r; })
 #define SYS(call) ({ long _r = (long)(call); if (_r < 0) die(#call, -errno); _r; })
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static long csw(int who)
 {
@@ -683,11 +670,7 @@ static void batch_drain(struct recv_run *x, struct sctpio_batch *b, int fd, uint
 		(*recvs)++;
 		if (k <= 0)
 			return;
-		uint64_t data = 0;
-		for (int i = 0; i < k; i++)
-			if (!(sctpio_batch_info(b, (size_t)i)->flags & SCTPIO_MSG_NOTIFICATION))
-				data++;
-		atomic_fetch_add_explicit(&x->received, data, memory_order_relaxed);
+		atomic_fetch_add_explicit(&x->received, data_count(b, k), memory_order_relaxed);
 		if (k < SLOTS)
 			return;
 	}
@@ -930,14 +913,6 @@ static void trickle_once(struct rig *g, int mode, double seconds, uint64_t inter
 	s->v[mode][F_CSW][round] = (double)(pcs - scs) / n;
 	s->v[mode][F_WAKE][round] = (double)x.wakeups / n;
 	s->v[mode][F_REARM][round] = (double)x.rearms / n;
-}
-
-static int parse_list(char *arg, int *out, int max)
-{
-	int k = 0;
-	for (char *t = strtok(arg, ","); t && k < max; t = strtok(NULL, ","))
-		out[k++] = atoi(t);
-	return k;
 }
 
 int main(int argc, char **argv)
