@@ -1998,6 +1998,16 @@ SCTPIO_INTERNAL int sctpio__addr_to_kernel(void *ss, const sctpio_addr *a);
 	CMSG_SPACE(sizeof(struct sctp_authinfo)) + CMSG_SPACE(sizeof(struct sctp_initmsg)))
 #define SCTPIO__RCV_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_rcvinfo)) + CMSG_SPACE(sizeof(struct sctp_nxtinfo)))
 
+/*
+ * Control buffers: CMSG_FIRSTHDR and CMSG_NXTHDR cast them to struct cmsghdr *, so each must be
+ * aligned for it; a plain char array need not be, and reading a cmsghdr through a misaligned pointer
+ * is undefined (a bus error where alignment is strict). Placed after every such buffer's declaration,
+ * this fails the build when the buffer loses its alignment. (__alignof__ of a declared object
+ * counts its _Alignas; a char array without one reads 1.)
+ */
+#define SCTPIO__ASSERT_CMSG_ALIGNED(buf) \
+	_Static_assert(__alignof__(buf) >= __alignof__(struct cmsghdr), #buf " must be aligned for struct cmsghdr")
+
 /* 0 when si may be sent with a message of len bytes, else -EINVAL. si may be NULL. */
 SCTPIO_INTERNAL int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len);
 
@@ -2570,6 +2580,10 @@ struct slot {
 		char buf[CTRL_SPACE];
 	} ctrl;
 };
+/* Each slot's ctrl is aligned within the slot, and the slot array starts at an offset aligned for
+ * max_align_t (sctpio_batch_new), which must cover the slot's own alignment. */
+SCTPIO__ASSERT_CMSG_ALIGNED(((struct slot *)0)->ctrl);
+_Static_assert(alignof(struct slot) <= alignof(max_align_t), "the slot array's offset would misalign ctrl");
 
 struct sctpio_batch {
 	atomic_int busy;      /* 1 while a changing call runs: catches a second thread */
@@ -3254,8 +3268,10 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
 {
 	_Alignas(struct cmsghdr) char fixed[SCTPIO__SND_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(fixed);
 	size_t extra = dstaddr_space(info);
-	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it). */
+	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it);
+	 * calloc's memory is aligned for any type, cmsghdr included. */
 	char *cbuf = extra ? calloc(1, SCTPIO__SND_CMSG_SPACE + extra) : fixed;
 	if (!cbuf)
 		return -ENOMEM;
@@ -3391,6 +3407,7 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_rcvinfo *info)
 {
 	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(cbuf);
 	struct sctpio_rcvinfo scratch;
 	size_t cap = 0;
 
@@ -3437,6 +3454,7 @@ ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_
 static int continues(int fd, const struct sctpio_rcvinfo *msg)
 {
 	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(cbuf);
 	struct sctpio_rcvinfo next;
 	char dummy;
 	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
