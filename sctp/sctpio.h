@@ -733,7 +733,11 @@ struct sctpio_notification {
 		struct sctpio_notification_stream_reset stream_reset;
 		struct sctpio_notification_assoc_reset assoc_reset;
 		struct sctpio_notification_stream_change stream_change;
+		/* Sizes the union at 64 bytes, so that a member may gain fields, or a new type's
+		 * member come, without changing the struct's size (see sctpio/version.h). */
+		uint64_t reserved[8];
 	} u;
+	uint32_t reserved[4];   /* zeroed: room for further common fields */
 };
 
 /*
@@ -987,6 +991,7 @@ struct sctpio_default_sndinfo {
 	uint16_t flags;   /* 0 or SCTPIO_UNORDERED (others: -EINVAL) */
 	uint32_t ppid;    /* host byte order */
 	uint32_t context;
+	uint32_t reserved[4]; /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_default_sndinfo(int fd, sctp_assoc_t assoc, struct sctpio_default_sndinfo *out);
 SCTPIO_API int sctpio_opt_set_default_sndinfo(int fd, sctp_assoc_t assoc, const struct sctpio_default_sndinfo *in);
@@ -1013,6 +1018,7 @@ struct sctpio_paddrinfo {
 	uint32_t srtt_ticks; /* smoothed RTT, kernel ticks (see above) */
 	uint32_t rto;        /* retransmission timeout, ms */
 	uint32_t mtu;        /* path MTU, bytes */
+	uint32_t reserved[4]; /* zeroed (see sctpio/version.h) */
 };
 
 /* SCTP_STATUS of one association. */
@@ -1119,6 +1125,7 @@ struct sctpio_paddrthlds {
 	uint16_t pf_threshold;     /* timeouts before POTENTIALLY FAILED */
 	uint16_t ps_threshold;     /* timeouts of the primary before switchover; with SCTPIO_THLDS_PS */
 	uint32_t flags;            /* enum sctpio_paddrthlds_flags */
+	uint32_t reserved[4];      /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_paddrthlds(int fd, sctp_assoc_t assoc, struct sctpio_paddrthlds *t);
 SCTPIO_API int sctpio_opt_set_paddrthlds(int fd, sctp_assoc_t assoc, const struct sctpio_paddrthlds *t);
@@ -1278,6 +1285,7 @@ struct sctpio_assoc_stats {
 	uint64_t unordered_in, unordered_out; /* unordered DATA chunks */
 	uint64_t ordered_in, ordered_out;     /* ordered DATA chunks */
 	uint64_t ctrl_in, ctrl_out;           /* control chunks */
+	uint64_t reserved[4];                 /* zeroed (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_assoc_stats(int fd, sctp_assoc_t assoc, struct sctpio_assoc_stats *out);
 
@@ -1289,6 +1297,7 @@ struct sctpio_pr_status {
 	uint64_t abandoned_unsent; /* expired or pruned before they were ever transmitted */
 	uint64_t abandoned_sent;   /* transmitted at least once, then given up (FORWARD-TSN): the peer
 				    * may have received it anyway, its acknowledgement not yet back */
+	uint64_t reserved[2];      /* zeroed (see sctpio/version.h) */
 };
 
 /*
@@ -3654,6 +3663,10 @@ static void decode_peer_addr(const uint8_t *p, struct sctpio_notification_peer_a
 	pc->state = rds32(p, offsetof(struct sctp_paddr_change, spc_state));
 	pc->error = rds32(p, offsetof(struct sctp_paddr_change, spc_error));
 }
+
+/* The union's reserved member fixes its size; a member that outgrew it would change the struct's. */
+_Static_assert(sizeof(((struct sctpio_notification *)0)->u) == sizeof(((struct sctpio_notification *)0)->u.reserved),
+	       "a member of struct sctpio_notification's union outgrew its reserved size");
 
 int sctpio_notification_decode(const void *buf, size_t len, struct sctpio_notification *out)
 {
@@ -6210,6 +6223,7 @@ static int pr_status(int fd, int name, sctp_assoc_t assoc, uint16_t stream, int 
 	int rc = sctpio_opt_get(fd, IPPROTO_SCTP, name, &p, sizeof(p));
 	if (rc < 0)
 		return rc;
+	memset(out, 0, sizeof(*out));
 	out->abandoned_unsent = p.sprstat_abandoned_unsent;
 	out->abandoned_sent = p.sprstat_abandoned_sent;
 	return 0;
