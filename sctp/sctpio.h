@@ -733,7 +733,11 @@ struct sctpio_notification {
 		struct sctpio_notification_stream_reset stream_reset;
 		struct sctpio_notification_assoc_reset assoc_reset;
 		struct sctpio_notification_stream_change stream_change;
+		/* Sizes the union at 64 bytes, so that a member may gain fields, or a new type's
+		 * member come, without changing the struct's size (see sctpio/version.h). */
+		uint64_t reserved[8];
 	} u;
+	uint32_t reserved[4];   /* zeroed: room for further common fields */
 };
 
 /*
@@ -987,6 +991,7 @@ struct sctpio_default_sndinfo {
 	uint16_t flags;   /* 0 or SCTPIO_UNORDERED (others: -EINVAL) */
 	uint32_t ppid;    /* host byte order */
 	uint32_t context;
+	uint32_t reserved[4]; /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_default_sndinfo(int fd, sctp_assoc_t assoc, struct sctpio_default_sndinfo *out);
 SCTPIO_API int sctpio_opt_set_default_sndinfo(int fd, sctp_assoc_t assoc, const struct sctpio_default_sndinfo *in);
@@ -1013,6 +1018,7 @@ struct sctpio_paddrinfo {
 	uint32_t srtt_ticks; /* smoothed RTT, kernel ticks (see above) */
 	uint32_t rto;        /* retransmission timeout, ms */
 	uint32_t mtu;        /* path MTU, bytes */
+	uint32_t reserved[4]; /* zeroed (see sctpio/version.h) */
 };
 
 /* SCTP_STATUS of one association. */
@@ -1119,6 +1125,7 @@ struct sctpio_paddrthlds {
 	uint16_t pf_threshold;     /* timeouts before POTENTIALLY FAILED */
 	uint16_t ps_threshold;     /* timeouts of the primary before switchover; with SCTPIO_THLDS_PS */
 	uint32_t flags;            /* enum sctpio_paddrthlds_flags */
+	uint32_t reserved[4];      /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_paddrthlds(int fd, sctp_assoc_t assoc, struct sctpio_paddrthlds *t);
 SCTPIO_API int sctpio_opt_set_paddrthlds(int fd, sctp_assoc_t assoc, const struct sctpio_paddrthlds *t);
@@ -1278,6 +1285,7 @@ struct sctpio_assoc_stats {
 	uint64_t unordered_in, unordered_out; /* unordered DATA chunks */
 	uint64_t ordered_in, ordered_out;     /* ordered DATA chunks */
 	uint64_t ctrl_in, ctrl_out;           /* control chunks */
+	uint64_t reserved[4];                 /* zeroed (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_assoc_stats(int fd, sctp_assoc_t assoc, struct sctpio_assoc_stats *out);
 
@@ -1289,6 +1297,7 @@ struct sctpio_pr_status {
 	uint64_t abandoned_unsent; /* expired or pruned before they were ever transmitted */
 	uint64_t abandoned_sent;   /* transmitted at least once, then given up (FORWARD-TSN): the peer
 				    * may have received it anyway, its acknowledgement not yet back */
+	uint64_t reserved[2];      /* zeroed (see sctpio/version.h) */
 };
 
 /*
@@ -2002,6 +2011,16 @@ SCTPIO_INTERNAL int sctpio__addr_to_kernel(void *ss, const sctpio_addr *a);
 	CMSG_SPACE(sizeof(struct sctp_authinfo)) + CMSG_SPACE(sizeof(struct sctp_initmsg)))
 #define SCTPIO__RCV_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_rcvinfo)) + CMSG_SPACE(sizeof(struct sctp_nxtinfo)))
 
+/*
+ * Control buffers: CMSG_FIRSTHDR and CMSG_NXTHDR cast them to struct cmsghdr *, so each must be
+ * aligned for it; a plain char array need not be, and reading a cmsghdr through a misaligned pointer
+ * is undefined (a bus error where alignment is strict). Placed after every such buffer's declaration,
+ * this fails the build when the buffer loses its alignment. (__alignof__ of a declared object
+ * counts its _Alignas; a char array without one reads 1.)
+ */
+#define SCTPIO__ASSERT_CMSG_ALIGNED(buf) \
+	_Static_assert(__alignof__(buf) >= __alignof__(struct cmsghdr), #buf " must be aligned for struct cmsghdr")
+
 /* 0 when si may be sent with a message of len bytes, else -EINVAL. si may be NULL. */
 SCTPIO_INTERNAL int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len);
 
@@ -2574,6 +2593,10 @@ struct slot {
 		char buf[CTRL_SPACE];
 	} ctrl;
 };
+/* Each slot's ctrl is aligned within the slot, and the slot array starts at an offset aligned for
+ * max_align_t (sctpio_batch_new), which must cover the slot's own alignment. */
+SCTPIO__ASSERT_CMSG_ALIGNED(((struct slot *)0)->ctrl);
+_Static_assert(alignof(struct slot) <= alignof(max_align_t), "the slot array's offset would misalign ctrl");
 
 struct sctpio_batch {
 	atomic_int busy;      /* 1 while a changing call runs: catches a second thread */
@@ -3258,8 +3281,10 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
 {
 	_Alignas(struct cmsghdr) char fixed[SCTPIO__SND_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(fixed);
 	size_t extra = dstaddr_space(info);
-	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it). */
+	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it);
+	 * calloc's memory is aligned for any type, cmsghdr included. */
 	char *cbuf = extra ? calloc(1, SCTPIO__SND_CMSG_SPACE + extra) : fixed;
 	if (!cbuf)
 		return -ENOMEM;
@@ -3395,6 +3420,7 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_rcvinfo *info)
 {
 	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(cbuf);
 	struct sctpio_rcvinfo scratch;
 	size_t cap = 0;
 
@@ -3441,6 +3467,7 @@ ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_
 static int continues(int fd, const struct sctpio_rcvinfo *msg)
 {
 	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(cbuf);
 	struct sctpio_rcvinfo next;
 	char dummy;
 	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
@@ -3640,6 +3667,10 @@ static void decode_peer_addr(const uint8_t *p, struct sctpio_notification_peer_a
 	pc->state = rds32(p, offsetof(struct sctp_paddr_change, spc_state));
 	pc->error = rds32(p, offsetof(struct sctp_paddr_change, spc_error));
 }
+
+/* The union's reserved member fixes its size; a member that outgrew it would change the struct's. */
+_Static_assert(sizeof(((struct sctpio_notification *)0)->u) == sizeof(((struct sctpio_notification *)0)->u.reserved),
+	       "a member of struct sctpio_notification's union outgrew its reserved size");
 
 int sctpio_notification_decode(const void *buf, size_t len, struct sctpio_notification *out)
 {
@@ -6196,6 +6227,7 @@ static int pr_status(int fd, int name, sctp_assoc_t assoc, uint16_t stream, int 
 	int rc = sctpio_opt_get(fd, IPPROTO_SCTP, name, &p, sizeof(p));
 	if (rc < 0)
 		return rc;
+	memset(out, 0, sizeof(*out));
 	out->abandoned_unsent = p.sprstat_abandoned_unsent;
 	out->abandoned_sent = p.sprstat_abandoned_sent;
 	return 0;

@@ -32,6 +32,10 @@ struct slot {
 		char buf[CTRL_SPACE];
 	} ctrl;
 };
+/* Each slot's ctrl is aligned within the slot, and the slot array starts at an offset aligned for
+ * max_align_t (sctpio_batch_new), which must cover the slot's own alignment. */
+SCTPIO__ASSERT_CMSG_ALIGNED(((struct slot *)0)->ctrl);
+_Static_assert(alignof(struct slot) <= alignof(max_align_t), "the slot array's offset would misalign ctrl");
 
 struct sctpio_batch {
 	atomic_int busy;      /* 1 while a changing call runs: catches a second thread */

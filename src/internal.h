@@ -54,6 +54,16 @@ int sctpio__addr_to_kernel(void *ss, const sctpio_addr *a);
 	CMSG_SPACE(sizeof(struct sctp_authinfo)) + CMSG_SPACE(sizeof(struct sctp_initmsg)))
 #define SCTPIO__RCV_CMSG_SPACE (CMSG_SPACE(sizeof(struct sctp_rcvinfo)) + CMSG_SPACE(sizeof(struct sctp_nxtinfo)))
 
+/*
+ * Control buffers: CMSG_FIRSTHDR and CMSG_NXTHDR cast them to struct cmsghdr *, so each must be
+ * aligned for it; a plain char array need not be, and reading a cmsghdr through a misaligned pointer
+ * is undefined (a bus error where alignment is strict). Placed after every such buffer's declaration,
+ * this fails the build when the buffer loses its alignment. (__alignof__ of a declared object
+ * counts its _Alignas; a char array without one reads 1.)
+ */
+#define SCTPIO__ASSERT_CMSG_ALIGNED(buf) \
+	_Static_assert(__alignof__(buf) >= __alignof__(struct cmsghdr), #buf " must be aligned for struct cmsghdr")
+
 /* 0 when si may be sent with a message of len bytes, else -EINVAL. si may be NULL. */
 int sctpio__sndinfo_valid(const struct sctpio_sndinfo *si, size_t len);
 

@@ -182,8 +182,10 @@ void sctpio__rcvinfo_parse(const struct msghdr *mh, struct sctpio_rcvinfo *ri)
 static ssize_t sendv_raw(int fd, const struct iovec *iov, int iovcnt, const struct sctpio_sndinfo *info)
 {
 	_Alignas(struct cmsghdr) char fixed[SCTPIO__SND_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(fixed);
 	size_t extra = dstaddr_space(info);
-	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it). */
+	/* The address list can be long: on the heap (a stack array is how sctp_sendv smashed it);
+	 * calloc's memory is aligned for any type, cmsghdr included. */
 	char *cbuf = extra ? calloc(1, SCTPIO__SND_CMSG_SPACE + extra) : fixed;
 	if (!cbuf)
 		return -ENOMEM;
@@ -319,6 +321,7 @@ ssize_t sctpio_recv(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *info)
 ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_rcvinfo *info)
 {
 	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(cbuf);
 	struct sctpio_rcvinfo scratch;
 	size_t cap = 0;
 
@@ -365,6 +368,7 @@ ssize_t sctpio_recvv(int fd, const struct iovec *iov, int iovcnt, struct sctpio_
 static int continues(int fd, const struct sctpio_rcvinfo *msg)
 {
 	_Alignas(struct cmsghdr) char cbuf[SCTPIO__RCV_CMSG_SPACE]; /* CMSG_FIRSTHDR casts it */
+	SCTPIO__ASSERT_CMSG_ALIGNED(cbuf);
 	struct sctpio_rcvinfo next;
 	char dummy;
 	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };

@@ -147,6 +147,10 @@ static void decode_peer_addr(const uint8_t *p, struct sctpio_notification_peer_a
 	pc->error = rds32(p, offsetof(struct sctp_paddr_change, spc_error));
 }
 
+/* The union's reserved member fixes its size; a member that outgrew it would change the struct's. */
+_Static_assert(sizeof(((struct sctpio_notification *)0)->u) == sizeof(((struct sctpio_notification *)0)->u.reserved),
+	       "a member of struct sctpio_notification's union outgrew its reserved size");
+
 int sctpio_notification_decode(const void *buf, size_t len, struct sctpio_notification *out)
 {
 	const uint8_t *p = buf;

@@ -65,6 +65,7 @@ static int pr_status(int fd, int name, sctp_assoc_t assoc, uint16_t stream, int 
 	int rc = sctpio_opt_get(fd, IPPROTO_SCTP, name, &p, sizeof(p));
 	if (rc < 0)
 		return rc;
+	memset(out, 0, sizeof(*out));
 	out->abandoned_unsent = p.sprstat_abandoned_unsent;
 	out->abandoned_sent = p.sprstat_abandoned_sent;
 	return 0;

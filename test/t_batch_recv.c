@@ -3,7 +3,9 @@
  * Batched receive (sctpio_batch_recv): 64 messages on 64 distinct streams with distinct PPIDs and
  * payloads come back from one call on a 64-slot container with every slot's metadata decoded; a new
  * association's COMM_UP that arrives between two runs of another association's data is told apart
- * from the data at its exact place; and a one-to-one peer's shutdown ends a batch with an empty slot.
+ * from the data at its exact place; a one-to-one peer's shutdown ends a batch with an empty slot;
+ * and on a dual-stack AF_INET6 socket with SCTP_I_WANT_MAPPED_V4_ADDR on, where the kernel names an
+ * IPv4 sender ::ffff:127.0.0.1, the slot names it AF_INET 127.0.0.1 with its port, as sctpio_recv does.
  */
 #include "test.h"
 
@@ -246,10 +248,64 @@ static void end_of_stream(void)
 	OK(sctpio_sock_close(srv));
 }
 
+static void mapped_v4(void)
+{
+	sctpio_addr any, to, local, bound[8], want;
+	OK(sctpio_addr_parse(&any, "::", 0));
+	/* No events: the first thing to arrive is the message, for the raw peek below. */
+	int srv = OK(sctpio_sock_server(SCTPIO_ONE_TO_MANY, &any, 1, 0, SCTPIO_NO_EVENTS));
+	/* A wildcard bind lists every local address, each with the one port. */
+	CHECK(OK(sctpio_sock_local_addrs(srv, 0, bound, 8)) >= 1);
+	local = bound[0];
+	OK(sctpio_opt_set_mapped_v4(srv, 1));
+	CHECK_EQ(sctpio_opt_get_mapped_v4(srv), 1);
+	OK(sctpio_addr_parse(&to, "127.0.0.1", sctpio_addr_port(&local)));
+	int cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_MANY, 0));
+	struct sctpio_sndinfo si = { .to = &to, .stream = 2, .ppid = 44 };
+	send_all(cli, "from v4", 7, &si);
+	sctp_assoc_t id;
+	CHECK_EQ(OK(sctpio_opt_get_assoc_ids(cli, &id, 1)), 1);
+	CHECK_EQ(OK(sctpio_sock_local_addrs(cli, id, &local, 1)), 1);
+	OK(sctpio_addr_parse(&want, "127.0.0.1", sctpio_addr_port(&local)));
+
+	/* What the kernel itself writes: the sender v4-mapped. */
+	wait_fd(srv, POLLIN, 10000);
+	struct sockaddr_in6 raw;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_name = &raw, .msg_namelen = sizeof(raw), .msg_iov = &iov, .msg_iovlen = 1 };
+	CHECK_EQ(recvmsg(srv, &mh, MSG_PEEK), 1);
+	CHECK(!(mh.msg_flags & MSG_NOTIFICATION));
+	CHECK_EQ(raw.sin6_family, AF_INET6);
+	CHECK(IN6_IS_ADDR_V4MAPPED(&raw.sin6_addr));
+	CHECK_EQ(ntohs(raw.sin6_port), sctpio_addr_port(&want));
+
+	struct sctpio_batch *b;
+	OK(sctpio_batch_new(&b, 4, 64));
+	CHECK_EQ(sctpio_batch_recv(b, srv, 1, 10000), 1);
+	size_t len;
+	const void *data = sctpio_batch_data(b, 0, &len);
+	CHECK_EQ(len, 7);
+	CHECK(memcmp(data, "from v4", 7) == 0);
+	const struct sctpio_rcvinfo *ri = sctpio_batch_info(b, 0);
+	CHECK_EQ(ri->stream, 2);
+	CHECK_EQ(ri->ppid, 44);
+	CHECK_EQ(ri->from.sa.sa_family, AF_INET);
+	CHECK_EQ(sctpio_addr_len(&ri->from), sizeof(struct sockaddr_in));
+	CHECK(sctpio_addr_equal(&ri->from, &want));
+	char text[64];
+	OK(sctpio_addr_format(&ri->from, text, sizeof(text)));
+	printf("mapped v4: the kernel said ::ffff:127.0.0.1, the batch says %s\n", text);
+	CHECK_EQ(sctpio_batch_free(b), 0);
+	OK(sctpio_sock_close(cli));
+	OK(sctpio_sock_close(srv));
+}
+
 int main(void)
 {
 	one_to_many();
 	end_of_stream();
-	printf("batch recv: 64 in one call, COMM_UP among data, end of stream ok\n");
+	mapped_v4();
+	printf("batch recv: 64 in one call, COMM_UP among data, end of stream, mapped v4 ok\n");
 	return 0;
 }

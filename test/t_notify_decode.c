@@ -223,8 +223,10 @@ static void check_sample(struct sample *s)
 		check_fields(s, m + shift, &n);
 		free(m);
 	}
+	POISON(n);
 	CHECK_EQ(sctpio_notification_decode(s->b, MAXBUF, &n), s->len);
 	check_fields(s, s->b, &n);
+	CHECK_RESERVED_ZERO(n);
 
 	/* Every truncation is refused, and leaves *out zeroed. */
 	for (size_t len = 0; len < s->len; len++) {

@@ -26,7 +26,9 @@ int main(void)
 	CHECK_EQ(sctpio_opt_get_pr_supported(cli, 0), 1);
 
 	struct sctpio_pr_status st;
+	POISON(st);
 	OK(sctpio_opt_get_pr_assoc_status(cli, 0, SCTPIO_PR_ALL, &st));
+	CHECK_RESERVED_ZERO(st);
 	CHECK_EQ(st.abandoned_unsent + st.abandoned_sent, 0);
 
 	char msg[SIZE], buf[SIZE + 16];

@@ -34,7 +34,9 @@ static uint64_t one_by_one(int cli, int srv, int k)
 	struct sctpio_rcvinfo ri;
 	char buf[64];
 
+	POISON(a);
 	OK(sctpio_opt_get_assoc_stats(srv, 0, &a));
+	CHECK_RESERVED_ZERO(a);
 	for (int i = 0; i < k; i++) {
 		send_all(cli, "ping", 4, NULL);
 		CHECK_EQ(recv_data(srv, buf, sizeof(buf), &ri), 4);

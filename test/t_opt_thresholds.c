@@ -61,12 +61,15 @@ static void tune(int fd, int pf)
 	/* With PF on, primary switchover after 1 timeout too (RFC 7829 section 5); off: never. */
 	struct sctpio_paddrthlds th = { .path_max_retrans = MAXRXT, .pf_threshold = pf ? 0 : MAXRXT,
 					.ps_threshold = pf ? 1 : SCTPIO_PS_OFF, .flags = SCTPIO_THLDS_PS };
-	struct sctpio_paddrthlds got = { .path_max_retrans = 0 };
+	struct sctpio_paddrthlds got;
 
 	OK(sctpio_opt_set_rtoinfo(fd, 0, &rto));
 	OK(sctpio_opt_set_associnfo(fd, 0, &ap));
 	OK(sctpio_opt_set_paddrthlds(fd, 0, &th));
+	POISON(got);
+	memset(&got.addr, 0, sizeof(got.addr)); /* the endpoint's */
 	OK(sctpio_opt_get_paddrthlds(fd, 0, &got));
+	CHECK_RESERVED_ZERO(got);
 	CHECK_EQ(got.path_max_retrans, MAXRXT);
 	CHECK_EQ(got.pf_threshold, th.pf_threshold);
 	CHECK_EQ(got.ps_threshold, th.ps_threshold);

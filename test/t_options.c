@@ -240,8 +240,11 @@ static void test_association(void)
 
 	/* The primary path's own record agrees with STATUS. */
 	struct sctpio_paddrinfo pi;
+	POISON(pi);
 	OK(sctpio_opt_get_peer_addr_info(cli, 0, &st.primary.addr, &pi));
 	CHECK(sctpio_addr_equal(&pi.addr, &addr));
+	CHECK_RESERVED_ZERO(pi);
+	CHECK_RESERVED_ZERO(st.primary);
 	CHECK_EQ(pi.state, SCTP_ACTIVE);
 	CHECK_EQ(pi.mtu, st.primary.mtu);
 	CHECK_EQ(pi.rto, st.primary.rto);
@@ -291,8 +294,9 @@ static void test_association(void)
 	/* Default SNDINFO: a plain send(2) without metadata goes out with it, PPID in host order. */
 	struct sctpio_default_sndinfo ds = { .stream = 5, .ppid = 4242, .context = 77 };
 	OK(sctpio_opt_set_default_sndinfo(cli, 0, &ds));
-	memset(&ds, 0, sizeof(ds));
+	POISON(ds);
 	OK(sctpio_opt_get_default_sndinfo(cli, 0, &ds));
+	CHECK_RESERVED_ZERO(ds);
 	CHECK_EQ(ds.stream, 5);
 	CHECK_EQ(ds.ppid, 4242);
 	CHECK_EQ(ds.context, 77);

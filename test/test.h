@@ -105,6 +105,14 @@ static inline void wait_thread_asleep(int tid)
 	FAIL("thread %d never went to sleep", tid);
 }
 
+/* Fill a struct that a get call writes with a pattern, so that whatever the call leaves shows. */
+#define POISON(x) memset(&(x), 0xa5, sizeof(x))
+/* A struct's reserved space reads zero, as every call that fills it must leave it (sctpio/version.h). */
+#define CHECK_RESERVED_ZERO(x) do { \
+	for (size_t _i = 0; _i < sizeof((x).reserved) / sizeof((x).reserved[0]); _i++) \
+		CHECK_EQ((x).reserved[_i], 0); \
+	} while (0)
+
 /* A listening server on 127.0.0.1 (kernel-chosen port) and its address. */
 static inline int test_server(int style, sctpio_addr *addr)
 {

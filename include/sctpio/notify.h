@@ -192,7 +192,11 @@ struct sctpio_notification {
 		struct sctpio_notification_stream_reset stream_reset;
 		struct sctpio_notification_assoc_reset assoc_reset;
 		struct sctpio_notification_stream_change stream_change;
+		/* Sizes the union at 64 bytes, so that a member may gain fields, or a new type's
+		 * member come, without changing the struct's size (see sctpio/version.h). */
+		uint64_t reserved[8];
 	} u;
+	uint32_t reserved[4];   /* zeroed: room for further common fields */
 };
 
 /*

@@ -203,6 +203,7 @@ struct sctpio_default_sndinfo {
 	uint16_t flags;   /* 0 or SCTPIO_UNORDERED (others: -EINVAL) */
 	uint32_t ppid;    /* host byte order */
 	uint32_t context;
+	uint32_t reserved[4]; /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_default_sndinfo(int fd, sctp_assoc_t assoc, struct sctpio_default_sndinfo *out);
 SCTPIO_API int sctpio_opt_set_default_sndinfo(int fd, sctp_assoc_t assoc, const struct sctpio_default_sndinfo *in);
@@ -229,6 +230,7 @@ struct sctpio_paddrinfo {
 	uint32_t srtt_ticks; /* smoothed RTT, kernel ticks (see above) */
 	uint32_t rto;        /* retransmission timeout, ms */
 	uint32_t mtu;        /* path MTU, bytes */
+	uint32_t reserved[4]; /* zeroed (see sctpio/version.h) */
 };
 
 /* SCTP_STATUS of one association. */
@@ -335,6 +337,7 @@ struct sctpio_paddrthlds {
 	uint16_t pf_threshold;     /* timeouts before POTENTIALLY FAILED */
 	uint16_t ps_threshold;     /* timeouts of the primary before switchover; with SCTPIO_THLDS_PS */
 	uint32_t flags;            /* enum sctpio_paddrthlds_flags */
+	uint32_t reserved[4];      /* zero on set, zeroed by get (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_paddrthlds(int fd, sctp_assoc_t assoc, struct sctpio_paddrthlds *t);
 SCTPIO_API int sctpio_opt_set_paddrthlds(int fd, sctp_assoc_t assoc, const struct sctpio_paddrthlds *t);
@@ -494,6 +497,7 @@ struct sctpio_assoc_stats {
 	uint64_t unordered_in, unordered_out; /* unordered DATA chunks */
 	uint64_t ordered_in, ordered_out;     /* ordered DATA chunks */
 	uint64_t ctrl_in, ctrl_out;           /* control chunks */
+	uint64_t reserved[4];                 /* zeroed (see sctpio/version.h) */
 };
 SCTPIO_API int sctpio_opt_get_assoc_stats(int fd, sctp_assoc_t assoc, struct sctpio_assoc_stats *out);
 
@@ -505,6 +509,7 @@ struct sctpio_pr_status {
 	uint64_t abandoned_unsent; /* expired or pruned before they were ever transmitted */
 	uint64_t abandoned_sent;   /* transmitted at least once, then given up (FORWARD-TSN): the peer
 				    * may have received it anyway, its acknowledgement not yet back */
+	uint64_t reserved[2];      /* zeroed (see sctpio/version.h) */
 };
 
 /*
