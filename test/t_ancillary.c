@@ -134,23 +134,35 @@ static sctpio_addr v6_addr(int side, int path, uint16_t port)
 	return a;
 }
 
+/* The sockets of the also_to tests: a one-to-many server on side A listening on listen_on only
+ * (IPv6 only for an IPv6 address), and on side B two clients of `family` with a short RTO, one to
+ * send with the further address and one without it. Returns the server's port; ends in the host's
+ * namespace. */
+static uint16_t also_to_sockets(struct topo *t, const sctpio_addr *listen_on, int family, int *srv, int *cli,
+				int *alone_cli)
+{
+	int only = family == AF_INET6 ? SCTPIO_V6_ONLY : SCTPIO_IPV4_ONLY;
+	topo_enter(t, TOPO_A);
+	*srv = OK(sctpio_sock_server(SCTPIO_ONE_TO_MANY, listen_on, 1, 0, family == AF_INET6 ? SCTPIO_V6_ONLY : 0));
+	sctpio_addr bound;
+	CHECK(OK(sctpio_sock_local_addrs(*srv, 0, &bound, 1)) >= 1);
+	topo_enter(t, TOPO_B);
+	*cli = OK(sctpio_sock_open(family, SCTPIO_ONE_TO_MANY, only));
+	*alone_cli = OK(sctpio_sock_open(family, SCTPIO_ONE_TO_MANY, only));
+	topo_enter(t, TOPO_HOST);
+	struct sctp_rtoinfo rto = { .srto_initial = 200, .srto_min = 100, .srto_max = 400 };
+	OK(sctpio_opt_set_rtoinfo(*cli, 0, &rto));
+	OK(sctpio_opt_set_rtoinfo(*alone_cli, 0, &rto));
+	return sctpio_addr_port(&bound);
+}
+
 /* also_to with an IPv6 further address (SCTP_DSTADDRV6), on the topology of also_to, whose path 0
  * drops everything: the server listens on path 1's IPv6 address only. */
 static void also_to_v6(struct topo *t)
 {
-	topo_enter(t, TOPO_A);
 	sctpio_addr listen_on = v6_addr(TOPO_A, 1, 0);
-	int srv = OK(sctpio_sock_server(SCTPIO_ONE_TO_MANY, &listen_on, 1, 0, SCTPIO_V6_ONLY));
-	sctpio_addr bound;
-	CHECK(OK(sctpio_sock_local_addrs(srv, 0, &bound, 1)) >= 1);
-	uint16_t port = sctpio_addr_port(&bound);
-	topo_enter(t, TOPO_B);
-	int cli = OK(sctpio_sock_open(AF_INET6, SCTPIO_ONE_TO_MANY, SCTPIO_V6_ONLY));
-	int alone_cli = OK(sctpio_sock_open(AF_INET6, SCTPIO_ONE_TO_MANY, SCTPIO_V6_ONLY));
-	topo_enter(t, TOPO_HOST);
-	struct sctp_rtoinfo rto = { .srto_initial = 200, .srto_min = 100, .srto_max = 400 };
-	OK(sctpio_opt_set_rtoinfo(cli, 0, &rto));
-	OK(sctpio_opt_set_rtoinfo(alone_cli, 0, &rto));
+	int srv, cli, alone_cli;
+	uint16_t port = also_to_sockets(t, &listen_on, AF_INET6, &srv, &cli, &alone_cli);
 	sctpio_addr to = v6_addr(TOPO_A, 0, port), more = v6_addr(TOPO_A, 1, port);
 
 	double t0 = now_ms();
@@ -188,22 +200,12 @@ static void also_to(void)
 	topo_add_v6(t);
 
 	/* The server, on side A, listens on path 1's address only; path 0 drops everything. */
-	topo_enter(t, TOPO_A);
 	sctpio_addr listen_on = topo_addr(TOPO_A, 1, 0);
-	int srv = OK(sctpio_sock_server(SCTPIO_ONE_TO_MANY, &listen_on, 1, 0, 0));
-	sctpio_addr bound;
-	CHECK(OK(sctpio_sock_local_addrs(srv, 0, &bound, 1)) >= 1);
-	uint16_t port = sctpio_addr_port(&bound);
-	topo_enter(t, TOPO_B);
-	int cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_MANY, SCTPIO_IPV4_ONLY));
-	int alone_cli = OK(sctpio_sock_open(AF_INET, SCTPIO_ONE_TO_MANY, SCTPIO_IPV4_ONLY));
-	topo_enter(t, TOPO_HOST);
+	int srv, cli, alone_cli;
+	uint16_t port = also_to_sockets(t, &listen_on, AF_INET, &srv, &cli, &alone_cli);
 	topo_degrade(t, 0, "loss 100%");
 	sctpio_addr to = topo_addr(TOPO_A, 0, port), more = topo_addr(TOPO_A, 1, port);
 	OK(sctpio_addr_parse(&v6, "::1", port));
-	struct sctp_rtoinfo rto = { .srto_initial = 200, .srto_min = 100, .srto_max = 400 };
-	OK(sctpio_opt_set_rtoinfo(cli, 0, &rto));
-	OK(sctpio_opt_set_rtoinfo(alone_cli, 0, &rto));
 
 	/* sctpio's own refusals, nothing sent. */
 	struct sctpio_sndinfo bad = { .to = &to, .also_to = NULL, .n_also_to = 1 };
