@@ -79,10 +79,11 @@ SCTPIO_API int sctpio_sock_listen(int fd, int backlog);
 
 /*
  * sctpio_sock_connect - start an association to a peer reachable at any of n addresses
- * (SCTP_SOCKOPT_CONNECTX). On a non-blocking socket the association is being set up when this returns
- * -EINPROGRESS (one-to-one: wait for writability, then sctpio_sock_error) — for one-to-many sockets
- * sctpio treats -EINPROGRESS as success. If assoc_id is not NULL it receives the new association's
- * id. Returns 0, -EINPROGRESS (one-to-one, non-blocking) or -errno.
+ * (SCTP_SOCKOPT_CONNECTX3, which gives the id even while the setup is in progress). On a non-blocking
+ * socket the association is being set up when this returns -EINPROGRESS (one-to-one: wait for
+ * writability, then sctpio_sock_error) — for one-to-many sockets sctpio treats -EINPROGRESS as success.
+ * If assoc_id is not NULL it receives the new association's id. Returns 0, -EINPROGRESS (one-to-one,
+ * non-blocking) or -errno.
  */
 SCTPIO_API int sctpio_sock_connect(int fd, const sctpio_addr *peers, size_t n, sctp_assoc_t *assoc_id);
 
