@@ -19,7 +19,8 @@
  * per-message loop; each is the median of the rounds, and the best round's rate is shown beside it.
  * Needs kernel SCTP (run it through scripts/sctp-run).
  *
- * Usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--style one-to-many|one-to-one|both] [--json]
+ * Usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--style one-to-many|one-to-one|both]
+ *              [--fill per-message|batch] [--json]
  */
 #include <errno.h>
 #include <poll.h>
@@ -38,6 +39,7 @@ static const int batch_sizes[NMODES] = { 0, 1, 8, 32, 64 }; /* 0: the per-messag
 
 struct opts {
 	int k, size, clients, rounds, json;
+	bool fill_batch; /* --fill batch: the queues are filled by 64-message sctpio_batch_send, as gobench's */
 	bool style[3]; /* indexed by SCTPIO_ONE_TO_ONE and SCTPIO_ONE_TO_MANY: measure that style */
 };
 
@@ -192,13 +194,48 @@ static void teardown(struct rig *r)
 }
 
 /* Clients take turns sending k messages in all; returns when all k sit in the server's queue. */
+/* Send everything queued in b on fd, waiting for writability as often as needed. */
+static void flush(struct sctpio_batch *b, int fd)
+{
+	while (sctpio_batch_pending(b)) {
+		int n = sctpio_batch_send(b, fd);
+		if (n == -EAGAIN) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			if (poll(&p, 1, 10000) == 0)
+				die("batch send blocked for 10 s", -ETIMEDOUT);
+		} else if (n < 0) {
+			die("sctpio_batch_send", n);
+		}
+	}
+}
+
+/*
+ * Queue exactly k messages at the server, client i % nclients sending message i; one sctpio_send each,
+ * or with --fill batch through a 64-slot batch per client (the queue gobench's receivers drain is
+ * filled that way: a faster sender bundles more chunks per packet).
+ */
 static void fill(struct rig *r, const struct opts *o, int nclients)
 {
+	struct sctpio_batch *b[MAX_CLIENTS] = { 0 };
+
+	for (int c = 0; o->fill_batch && c < nclients; c++)
+		TRY(sctpio_batch_new(&b[c], 64, (size_t)o->size));
 	for (int i = 0; i < o->k; i++) {
 		int c = i % nclients;
 		struct sctpio_sndinfo si = { .stream = (uint16_t)(i % 8), .ppid = (uint32_t)c, .assoc_id = r->cli_assoc[c] };
 		memcpy(r->buf, &i, sizeof(i) < (size_t)o->size ? sizeof(i) : (size_t)o->size);
-		send_one(r->cli[c], r->buf, (size_t)o->size, &si);
+		if (!b[c]) {
+			send_one(r->cli[c], r->buf, (size_t)o->size, &si);
+			continue;
+		}
+		TRY(sctpio_batch_add(b[c], r->buf, (size_t)o->size, &si));
+		if (sctpio_batch_pending(b[c]) == 64)
+			flush(b[c], r->cli[c]);
+	}
+	for (int c = 0; c < nclients; c++) {
+		if (b[c])
+			flush(b[c], r->cli[c]);
+		sctpio_batch_free(b[c]);
 	}
 	wait_queued(r, o->k);
 }
@@ -287,17 +324,7 @@ static void send_round(struct rig *r, const struct opts *o, int m, double *rate,
 			if (sctpio_batch_pending(b) < (size_t)batch_sizes[m] && i < o->k)
 				continue;
 		}
-		/* Full (or the last message is in): send until the queue is empty. */
-		while (sctpio_batch_pending(b)) {
-			int n = sctpio_batch_send(b, fd);
-			if (n == -EAGAIN) {
-				struct pollfd p = { .fd = fd, .events = POLLOUT };
-				if (poll(&p, 1, 10000) == 0)
-					die("batch send blocked for 10 s", -ETIMEDOUT);
-			} else if (n < 0) {
-				die("sctpio_batch_send", n);
-			}
-		}
+		flush(b, fd); /* full, or the last message is in */
 	}
 	double w1 = clock_s(CLOCK_MONOTONIC), c1 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	sctpio_batch_free(b);
@@ -362,7 +389,8 @@ static void report(const char *dir, int style, struct result *res, const struct 
 }
 
 static const char usage[] =
-	"usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--style one-to-many|one-to-one|both] [--json]\n";
+	"usage: drain [-k MESSAGES] [-s SIZE] [-c CLIENTS] [-r ROUNDS] [--style one-to-many|one-to-one|both]\n"
+	"             [--fill per-message|batch] [--json]\n";
 
 int main(int argc, char **argv)
 {
@@ -370,7 +398,7 @@ int main(int argc, char **argv)
 	static struct result recv_res[3], send_res[3];
 	static struct rig rigs[3];
 	const int styles[2] = { SCTPIO_ONE_TO_MANY, SCTPIO_ONE_TO_ONE };
-	const char *style = "both";
+	const char *style = "both", *fill_mode = "per-message";
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
@@ -385,6 +413,8 @@ int main(int argc, char **argv)
 			o.rounds = atoi(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "--style"))
 			style = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--fill"))
+			fill_mode = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return 0;
@@ -395,6 +425,11 @@ int main(int argc, char **argv)
 	}
 	o.style[SCTPIO_ONE_TO_MANY] = !strcmp(style, "one-to-many") || !strcmp(style, "both");
 	o.style[SCTPIO_ONE_TO_ONE] = !strcmp(style, "one-to-one") || !strcmp(style, "both");
+	o.fill_batch = !strcmp(fill_mode, "batch");
+	if (!o.fill_batch && strcmp(fill_mode, "per-message")) {
+		fprintf(stderr, "drain: --fill per-message or batch\n");
+		return 2;
+	}
 	if (o.k < 1 || o.size < 1 || o.size > 2048 || o.clients < 1 || o.clients > MAX_CLIENTS || o.rounds < 1 ||
 	    o.rounds > 64 || !(o.style[SCTPIO_ONE_TO_MANY] || o.style[SCTPIO_ONE_TO_ONE])) {
 		fprintf(stderr, "drain: need k >= 1, 1 <= size <= 2048, 1 <= clients <= %d, 1 <= rounds <= 64, "
