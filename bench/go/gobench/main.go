@@ -72,16 +72,17 @@ import (
 )
 
 var (
-	count    = flag.Int("k", 10000, "messages per drain or send (K)")
-	size     = flag.Int("s", 100, "message size in bytes (S)")
-	rounds   = flag.Int("r", 3, "rounds; each drains K messages with every receiver and sends K with every sender")
-	rttN     = flag.Int("rtt", 1000, "round trips per receiver")
-	warm     = flag.Int("warm", 2000, "messages drained, and round trips made, untimed before measuring")
-	drainBin = flag.String("drain", "", "bench/drain binary, for the C drain figures (empty: skip)")
-	limit    = flag.Duration("limit", 5*time.Minute, "give up (exit 1) after this long")
-	only     = flag.String("only", "", "measure only the receivers and senders whose names contain one of these comma-separated words")
-	noSend   = flag.Bool("nosend", false, "skip the send side")
-	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the timed drains and sends to this file (go tool pprof)")
+	count     = flag.Int("k", 10000, "messages per drain or send (K)")
+	size      = flag.Int("s", 100, "message size in bytes (S)")
+	rounds    = flag.Int("r", 3, "rounds; each drains K messages with every receiver and sends K with every sender")
+	rttN      = flag.Int("rtt", 1000, "round trips per receiver")
+	warm      = flag.Int("warm", 2000, "messages drained, and round trips made, untimed before measuring")
+	drainBin  = flag.String("drain", "", "bench/drain binary, for the C drain figures (empty: skip)")
+	drainFill = flag.String("drainfill", "per-message", "how bench/drain fills the queues it drains (its --fill): per-message, or batch as the Go rows' are")
+	limit     = flag.Duration("limit", 5*time.Minute, "give up (exit 1) after this long")
+	only      = flag.String("only", "", "measure only the receivers and senders whose names contain one of these comma-separated words")
+	noSend    = flag.Bool("nosend", false, "skip the send side")
+	cpuProf   = flag.String("cpuprofile", "", "write a CPU profile of the timed drains and sends to this file (go tool pprof)")
 )
 
 func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, "gobench: "+format+"\n", args...) }

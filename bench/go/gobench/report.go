@@ -216,7 +216,7 @@ type cSamples struct {
 // cRound runs bench/drain once with one association in both socket styles and this run's K and S,
 // and adds its per-message and 64-slot rows, receive and send, to cs.
 func cRound(rep *report, cs *cSamples) error {
-	args := []string{"--json", "-c", "1", "--style", "both", "-k", strconv.Itoa(*count), "-s", strconv.Itoa(*size), "-r", "1"}
+	args := []string{"--json", "-c", "1", "--style", "both", "-k", strconv.Itoa(*count), "-s", strconv.Itoa(*size), "-r", "1", "--fill", *drainFill}
 	rep.C.DrainArgs = strings.Join(args, " ") + ", once per round"
 	raw, err := runC(*drainBin, args...)
 	if err != nil {
