@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench.h - what the C benchmarks in bench/ share: failing loudly on a -errno, clocks in
- * nanoseconds, comma-separated number lists on the command line, and counting a batch's data. Header-only: each benchmark is
- * one program built from one file.
+ * nanoseconds, comma-separated number lists on the command line, and counting a batch's data.
+ * Header-only: each benchmark is one program built from one file.
  */
 #ifndef SCTPIO_BENCH_H
 #define SCTPIO_BENCH_H

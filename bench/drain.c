@@ -52,12 +52,7 @@ struct result {
 	double rate[NMODES][64], cpu[NMODES][64]; /* per round: messages/s, CPU ns per message */
 };
 
-static double clock_s(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static double clock_s(clockid_t id) { return (double)clock_ns(id) / 1e9; }
 
 /* A bigger socket buffer than net.core.*mem_max allows needs CAP_NET_ADMIN; fall back quietly. */
 static void set_buf(int fd, int name_force, int name, int bytes)
@@ -193,7 +188,6 @@ static void teardown(struct rig *r)
 	free(r->buf);
 }
 
-/* Clients take turns sending k messages in all; returns when all k sit in the server's queue. */
 /* Send everything queued in b on fd, waiting for writability as often as needed. */
 static void flush(struct sctpio_batch *b, int fd)
 {

@@ -156,6 +156,23 @@ static uint16_t also_to_sockets(struct topo *t, const sctpio_addr *listen_on, in
 	return sctpio_addr_port(&bound);
 }
 
+/* The also_to tests' sends: msg with `with` (its further addresses) on cli, and "lost" to the same
+ * address without them on alone_cli; msg must then arrive whole at srv, ri its info. Returns the
+ * time (now_ms) the sends began. */
+static double send_with_and_without(int srv, int cli, int alone_cli, const struct sctpio_sndinfo *with, const char *msg,
+				    struct sctpio_rcvinfo *ri)
+{
+	size_t len = strlen(msg);
+	char buf[64];
+	double t0 = now_ms();
+	CHECK_EQ(sctpio_send(cli, msg, len, with), len);
+	struct sctpio_sndinfo alone = { .to = with->to };
+	CHECK_EQ(sctpio_send(alone_cli, "lost", 4, &alone), 4);
+	CHECK_EQ(recv_data(srv, buf, sizeof(buf), ri), len);
+	CHECK(memcmp(buf, msg, len) == 0);
+	return t0;
+}
+
 /* also_to with an IPv6 further address (SCTP_DSTADDRV6), on the topology of also_to, whose path 0
  * drops everything: the server listens on path 1's IPv6 address only. */
 static void also_to_v6(struct topo *t)
@@ -165,17 +182,11 @@ static void also_to_v6(struct topo *t)
 	uint16_t port = also_to_sockets(t, &listen_on, AF_INET6, &srv, &cli, &alone_cli);
 	sctpio_addr to = v6_addr(TOPO_A, 0, port), more = v6_addr(TOPO_A, 1, port);
 
-	double t0 = now_ms();
 	struct sctpio_sndinfo ok = { .to = &to, .ppid = 6, .also_to = &more, .n_also_to = 1 };
-	CHECK_EQ(sctpio_send(cli, "over six", 8, &ok), 8);
-	struct sctpio_sndinfo alone = { .to = &to };
-	CHECK_EQ(sctpio_send(alone_cli, "lost", 4, &alone), 4);
-	char buf[64];
 	struct sctpio_rcvinfo ri;
-	CHECK_EQ(recv_data(srv, buf, sizeof(buf), &ri), 8);
-	CHECK(memcmp(buf, "over six", 8) == 0);
-	CHECK_EQ(ri.ppid, 6);
+	double t0 = send_with_and_without(srv, cli, alone_cli, &ok, "over six", &ri);
 	double up_ms = now_ms() - t0;
+	CHECK_EQ(ri.ppid, 6);
 	/* The client's side: the association's only peer address is the further one (the kernel drops
 	 * the peer addresses the INIT-ACK did not list), and the server heard it from path 1. */
 	sctp_assoc_t id = first_assoc(cli);
@@ -225,14 +236,8 @@ static void also_to(void)
 
 	/* Taken: the INIT to `to` is lost, its retransmission goes to the further address, where the
 	 * server answers, and the message arrives. Without the list the association does not come up. */
-	double t0 = now_ms();
-	CHECK_EQ(sctpio_send(cli, "both", 4, &ok), 4);
-	struct sctpio_sndinfo alone = { .to = &to };
-	CHECK_EQ(sctpio_send(alone_cli, "lost", 4, &alone), 4);
-	char buf[64];
 	struct sctpio_rcvinfo ri;
-	CHECK_EQ(recv_data(srv, buf, sizeof(buf), &ri), 4);
-	CHECK(memcmp(buf, "both", 4) == 0);
+	double t0 = send_with_and_without(srv, cli, alone_cli, &ok, "both", &ri);
 	double up_ms = now_ms() - t0;
 	never_up(alone_cli, t0 + 1500);
 	printf("also_to: delivered through the further address in %.0f ms; without it, not up in 1.5 s\n", up_ms);
