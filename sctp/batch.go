@@ -400,4 +400,4 @@ func (e *Endpoint) WriteBatch(b *Batch) (int, error) { return e.s.writeBatch(b) 
 func (c *SCTPConn) ReadBatch(b *Batch) (int, error) { return c.s.readBatchConn(b) }
 
 // WriteBatch is Endpoint.WriteBatch for a one-to-one connection.
-func (c *SCTPConn) WriteBatch(b *Batch) (int, error) { return c.s.writeBatch(b) }
+func (c *SCTPConn) WriteBatch(b *Batch) (int, error) { return c.wrote(c.s.writeBatch(b)) }

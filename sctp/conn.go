@@ -123,12 +123,25 @@ func (c *SCTPConn) readMsg(b []byte, info *RcvInfo) (int, error, error) {
 
 // Write sends b as one message with the default send info: stream 0 and PPID 0 unless changed with
 // SetDefaultSendInfo.
-func (c *SCTPConn) Write(b []byte) (int, error) { return c.s.sendMsg(b, nil, netip.AddrPort{}) }
+func (c *SCTPConn) Write(b []byte) (int, error) {
+	return c.wrote(c.s.sendMsg(b, nil, netip.AddrPort{}))
+}
 
 // WriteMsg sends b as one message with info (nil: the socket's default send info, stream 0 and
 // PPID 0 unless set with SCTP_DEFAULT_SNDINFO).
 func (c *SCTPConn) WriteMsg(b []byte, info *SndInfo) (int, error) {
-	return c.s.sendMsg(b, info, netip.AddrPort{})
+	return c.wrote(c.s.sendMsg(b, info, netip.AddrPort{}))
+}
+
+// wrote passes a write's result on, recording first (assocEnd) a lost association that its error
+// tells of. The kernel reports that error once, to whichever call comes first: when a write takes
+// it, a read of a connection without association-change events has nothing else that would end
+// it, and the kernel wakes no reader of a closed one-to-one socket.
+func (c *SCTPConn) wrote(n int, err error) (int, error) {
+	if en, ok := assocGone(err); ok {
+		c.s.assocEnd(en)
+	}
+	return n, err
 }
 
 // Close closes the association's socket (a graceful shutdown unless SO_LINGER says otherwise) and

@@ -290,3 +290,108 @@ func TestReadAfterPeerAbortEndsEvenWhenWriteTookTheError(t *testing.T) {
 		t.Fatalf("Read after the peer aborted: %v, want ECONNRESET", err)
 	}
 }
+
+// A connection subscribed to no events has no COMM_LOST to read: once a Write has taken the
+// socket's one-shot error after the peer's abort, Read, ReadMsg and ReadBatch must still end with
+// ECONNRESET, on every call: a read made afterwards, a read already parked when the abort came,
+// and the wait of a Receiver the connection is added to afterwards. The kernel wakes no reader of a closed one-to-one socket, so each of them
+// once blocked until its deadline (the Receiver for good).
+func TestReadWithoutEventsEndsWhenWriteTookTheAbortsError(t *testing.T) {
+	needSCTP(t)
+	reads := []struct {
+		name string
+		read func(c *SCTPConn) error
+	}{
+		{"Read", func(c *SCTPConn) error { _, err := c.Read(make([]byte, 256)); return err }},
+		{"ReadMsg", func(c *SCTPConn) error {
+			var info RcvInfo
+			_, err := c.ReadMsg(make([]byte, 256), &info)
+			return err
+		}},
+		{"ReadBatch", func(c *SCTPConn) error {
+			b, err := NewBatch(4, 256)
+			if err != nil {
+				return err
+			}
+			defer b.Close()
+			_, err = c.ReadBatch(b)
+			return err
+		}},
+	}
+	// abortAndWrite has the peer abort and c write until a Write fails, which must be with
+	// ECONNRESET (the socket's pending error, taken by that Write) or, where a parked read races
+	// the Write for that error (raced), with EPIPE when the read took it.
+	abortAndWrite := func(t *testing.T, c, srv *SCTPConn, raced bool) {
+		t.Helper()
+		if err := srv.Abort(); err != nil {
+			t.Fatal(err)
+		}
+		c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		var werr error
+		for werr == nil {
+			_, werr = c.Write([]byte("x"))
+		}
+		if !errors.Is(werr, syscall.ECONNRESET) && !(raced && errors.Is(werr, syscall.EPIPE)) {
+			t.Fatalf("the Write that saw the abort: %v, want ECONNRESET", werr)
+		}
+	}
+	pair := func(t *testing.T) (c, srv *SCTPConn) {
+		l := loopbackListener(t)
+		c, err := (&Dialer{Events: NoEvents}).Dial("sctp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if srv, err = l.AcceptSCTP(); err != nil {
+			t.Fatal(err)
+		}
+		return c, srv
+	}
+	wantReset := func(t *testing.T, what string, err error) {
+		t.Helper()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("%s blocked until its deadline after the peer aborted", what)
+		}
+		if !errors.Is(err, syscall.ECONNRESET) {
+			t.Fatalf("%s after the peer aborted: %v, want ECONNRESET", what, err)
+		}
+	}
+	for _, r := range reads {
+		t.Run(r.name+"/after", func(t *testing.T) {
+			c, srv := pair(t)
+			abortAndWrite(t, c, srv, false)
+			c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			wantReset(t, r.name, r.read(c))
+			wantReset(t, "the next "+r.name, r.read(c))
+		})
+		t.Run(r.name+"/parked", func(t *testing.T) {
+			c, srv := pair(t)
+			c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			done := make(chan error, 1)
+			go func() { done <- r.read(c) }()
+			abortAndWrite(t, c, srv, true)
+			wantReset(t, r.name, <-done)
+			wantReset(t, "the next "+r.name, r.read(c))
+		})
+	}
+	t.Run("Receiver", func(t *testing.T) {
+		c, srv := pair(t)
+		ended := make(chan error, 1)
+		r, err := NewReceiver(1, func(Source, *Batch) error { return nil },
+			WithErrorHandler(func(_ Source, err error) { ended <- err }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		abortAndWrite(t, c, srv, false)
+		if err := r.Add(c); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-ended:
+			wantReset(t, "the Receiver's read", err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("the Receiver's registration had not ended 30 s after the abort")
+		}
+	})
+}
