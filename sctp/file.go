@@ -16,8 +16,8 @@ import (
 )
 
 // NoEvents, as Dialer.Events or ListenConfig.Events, subscribes the new socket to no notification
-// at all (the zero value there means DefaultEvents). It is a flag of those fields only, outside the
-// bits of the Event constants; Subscribe takes the Event bits themselves (0 there is none).
+// at all (the zero value there means DefaultEvents). It is a flag outside the bits of the Event
+// constants; Subscribe takes the Event bits themselves, and there NoEvents, like 0, is none.
 const NoEvents EventMask = 1 << 31
 
 // FileConn returns a connection for a copy of f's descriptor, which must be a connected (or

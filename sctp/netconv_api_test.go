@@ -106,6 +106,29 @@ func TestNoEventsSubscribesToNone(t *testing.T) {
 	if _, err := s.ReadMsg(make([]byte, 256), &info); err != nil || info.IsNotification() {
 		t.Errorf("accepted side of a NoEvents listener: first read %+v, %v; want the data", info, err)
 	}
+	// Subscribe takes NoEvents too, as none (it once refused it with EINVAL): an endpoint
+	// subscribed so reads a new association's data first, without its COMM_UP.
+	e, err := ListenEndpoint("sctp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Subscribe(NoEvents); err != nil {
+		t.Fatalf("Endpoint.Subscribe(NoEvents) = %v", err)
+	}
+	if err := c.Subscribe(NoEvents); err != nil {
+		t.Fatalf("SCTPConn.Subscribe(NoEvents) = %v", err)
+	}
+	c2, err := Dial("sctp", e.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	c2.Write([]byte("data"))
+	e.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := e.ReadMsgFrom(make([]byte, 256), &info); err != nil || info.IsNotification() || n != 4 {
+		t.Errorf("endpoint after Subscribe(NoEvents): first read %d bytes %+v, %v; want the 4 of the data", n, info, err)
+	}
 }
 
 type ctxKey struct{}

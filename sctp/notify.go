@@ -567,6 +567,7 @@ func (e *Endpoint) SubscribeAssoc(id AssocID, events EventMask) error {
 }
 
 func (s *sock) subscribe(id AssocID, events EventMask) error {
+	events &^= NoEvents // a flag of Dialer.Events, not a kind: none there, and none here
 	return s.control("setsockopt", func(fd C.int) C.long {
 		return C.long(C.sctpio_sock_subscribe_mask(fd, C.sctp_assoc_t(id), C.uint32_t(events)))
 	})
