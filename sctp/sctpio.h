@@ -303,9 +303,15 @@ SCTPIO_API int sctpio_sock_client_setup(int style, const sctpio_addr *peers, siz
 					sctp_assoc_t *assoc_id);
 
 /*
- * sctpio_sock_peeloff - branch association assoc_id of a one-to-many socket off onto a new one-to-one
- * descriptor (SCTP_SOCKOPT_PEELOFF_FLAGS, close-on-exec, non-blocking unless SCTPIO_BLOCKING).
- * Messages of that association then arrive on the new descriptor only. Returns it or -errno.
+ * sctpio_sock_peeloff - branch association assoc_id of a one-to-many socket off onto a new
+ * descriptor of its own (SCTP_SOCKOPT_PEELOFF_FLAGS, close-on-exec, non-blocking unless
+ * SCTPIO_BLOCKING), used as a one-to-one socket: sends and receives need no association id (0
+ * names its one association), getpeername gives the peer, and messages of that association,
+ * those already queued included, arrive on the new descriptor only. Linux makes it a
+ * SOCK_SEQPACKET socket of a kind of its own, so that sctpio_sock_style reports it
+ * SCTPIO_ONE_TO_MANY, sctpio_sock_shutdown(fd, 0) ends it gracefully (shutdown(2) does nothing
+ * there) and sctpio_sock_abort(fd, 0, ...) aborts it, with a reason. Returns it or -errno
+ * (-EINVAL: no such association, or fd is itself peeled off).
  */
 SCTPIO_API int sctpio_sock_peeloff(int fd, sctp_assoc_t assoc_id, unsigned flags);
 
@@ -345,8 +351,9 @@ SCTPIO_API int sctpio_sock_peer_addrs(int fd, sctp_assoc_t assoc_id, sctpio_addr
 /* sctpio_sock_set_primary - make peer address addr the primary path of association assoc_id. */
 SCTPIO_API int sctpio_sock_set_primary(int fd, sctp_assoc_t assoc_id, const sctpio_addr *addr);
 
-/* sctpio_sock_style - SCTPIO_ONE_TO_ONE or SCTPIO_ONE_TO_MANY for an SCTP socket; -ENOTSOCK, -EBADF,
- * or -EPROTONOSUPPORT when fd is a socket of another protocol. */
+/* sctpio_sock_style - SCTPIO_ONE_TO_ONE (SOCK_STREAM) or SCTPIO_ONE_TO_MANY (SOCK_SEQPACKET, which a
+ * peeled-off socket is too: see sctpio_sock_peeloff) for an SCTP socket; -ENOTSOCK, -EBADF, or
+ * -EPROTONOSUPPORT when fd is a socket of another protocol. */
 SCTPIO_API int sctpio_sock_style(int fd);
 
 #ifdef __cplusplus

@@ -9,7 +9,7 @@
  * server, while B's still arrive on the server; the server lists only B's association and can no
  * longer send on A's; a reply sent on the new descriptor reaches A and not B, and its shutdown ends
  * A's association. Then B's association is peeled with SCTPIO_BLOCKING: close-on-exec but blocking,
- * and it carries B's messages both ways. Needs kernel SCTP.
+ * it carries B's messages both ways, and an abort with id 0 ends it with a reason. Needs kernel SCTP.
  */
 #include <fcntl.h>
 
@@ -105,8 +105,8 @@ static void expect_assoc_ids(int fd, const sctp_assoc_t *want, int n)
  *
  * Linux creates a peeled socket as SOCK_SEQPACKET (sctp_do_peeloff), not SOCK_STREAM as an accepted
  * one is; what makes it one-to-one is its association style, which SO_TYPE does not show. So
- * sctpio_sock_style, which reads SO_TYPE, answers SCTPIO_ONE_TO_MANY for it, and it is not asked
- * here; the one-to-one behaviour is: connected to one peer (getpeername works, as it does not on a
+ * sctpio_sock_style, which reads SO_TYPE, answers SCTPIO_ONE_TO_MANY for it, as the header says;
+ * the one-to-one behaviour is: connected to one peer (getpeername works, as it does not on a
  * one-to-many socket), that peer is c (every peer address has c's port), the association list holds
  * c's id alone, and nothing can be peeled off it.
  */
@@ -122,6 +122,7 @@ static void expect_peeled(int pfd, int srv, const struct client *c, const sctpio
 	len = sizeof(type);
 	CHECK_EQ(getsockopt(pfd, SOL_SOCKET, SO_TYPE, &type, &len), 0);
 	CHECK_EQ(type, SOCK_SEQPACKET);
+	CHECK_EQ(sctpio_sock_style(pfd), SCTPIO_ONE_TO_MANY);
 
 	int fdflags = fcntl(pfd, F_GETFD);
 	int flflags = fcntl(pfd, F_GETFL);
@@ -146,6 +147,35 @@ static void expect_peeled(int pfd, int srv, const struct client *c, const sctpio
 	/* The kernel copies the endpoint's SCTP options to the new socket, so sctpio's defaults hold
 	 * there too: SCTP_NODELAY here, RECVRCVINFO in every expect_msg. */
 	CHECK_EQ(OK(sctpio_opt_get_nodelay(pfd)), 1);
+}
+
+/* The next data-less event on one-to-one fd is COMM_LOST after the peer's abort with reason. */
+static void expect_comm_lost(int fd, const char *reason)
+{
+	char buf[512];
+	struct sctpio_rcvinfo ri;
+	struct sctpio_notification note;
+
+	for (;;) {
+		wait_fd(fd, POLLIN, 10000);
+		ssize_t n = sctpio_recv(fd, buf, sizeof(buf), &ri);
+		if (n == -EAGAIN)
+			continue;
+		if (n < 0 && n != -ECONNRESET)
+			FAIL("fd %d: recv %s where COMM_LOST was due", fd, strerror((int)-n));
+		CHECK(n > 0);
+		if (!(ri.flags & SCTPIO_MSG_NOTIFICATION))
+			FAIL("fd %d got \"%.*s\" where COMM_LOST was due", fd, (int)n, buf);
+		OK(sctpio_notification_decode(buf, (size_t)n, &note));
+		if (note.type != SCTP_ASSOC_CHANGE || note.u.assoc_change.state != SCTP_COMM_LOST)
+			continue;
+		const void *r;
+		size_t len;
+		CHECK_EQ(note.u.assoc_change.error, 12); /* user-initiated abort */
+		CHECK_EQ(sctpio_notification_abort_reason(&note, &r, &len), 1);
+		CHECK(len == strlen(reason) && memcmp(r, reason, len) == 0);
+		return;
+	}
 }
 
 /* The end of stream comes next on the one-to-one fd, with no data before it (notifications may). */
@@ -249,6 +279,10 @@ int main(void)
 	 * and the client reads end of stream. */
 	OK(sctpio_sock_shutdown(pa, 0));
 	expect_eof(a.fd);
+
+	/* And sctpio_sock_abort with id 0 aborts it with a reason, which B's COMM_LOST carries. */
+	OK(sctpio_sock_abort(pb, 0, "peeled away", 11));
+	expect_comm_lost(b.fd, "peeled away");
 
 	OK(sctpio_sock_close(pb));
 	OK(sctpio_sock_close(pa));
