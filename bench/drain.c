@@ -268,6 +268,17 @@ static int drain_fd(int fd, struct sctpio_batch *b, const struct opts *o, int k)
 	return got;
 }
 
+/* mode_name writes mode m's name for direction dir ("recv" or "send"): "1:N recv batch 64". */
+static void mode_name(char *out, size_t n, int style, const char *dir, int m)
+{
+	const char *st = style == SCTPIO_ONE_TO_ONE ? "1:1" : "1:N";
+
+	if (batch_sizes[m])
+		snprintf(out, n, "%s %s batch %d", st, dir, batch_sizes[m]);
+	else
+		snprintf(out, n, "%s %s per-message", st, dir);
+}
+
 /*
  * Drain exactly k messages from the full queues with mode m: the one server socket, or each accepted
  * socket's share in turn (client c sent messages c, c + nclients, ...); then every queue must be
@@ -280,12 +291,17 @@ static void drain(struct rig *r, const struct opts *o, int m, double *rate, doub
 	char buf[2048];
 	int got = 0, nfd = r->style == SCTPIO_ONE_TO_ONE ? r->nclients : 1;
 
+	char label[48];
+
+	mode_name(label, sizeof(label), r->style, "recv", m);
 	if (batch_sizes[m])
 		TRY(sctpio_batch_new(&b, (size_t)batch_sizes[m], 2048));
+	perf_window(1, label);
 	double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	for (int c = 0; c < nfd; c++)
 		got += drain_fd(r->rfd[c], b, o, nfd == 1 ? o->k : o->k / nfd + (c < o->k % nfd));
 	double w1 = clock_s(CLOCK_MONOTONIC), c1 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	perf_window(0, label);
 	if (got != o->k)
 		die("drained a different number of messages than were queued", -EPROTO);
 	for (int c = 0; c < nfd; c++)
@@ -303,8 +319,12 @@ static void send_round(struct rig *r, const struct opts *o, int m, double *rate,
 	int fd = r->cli[0];
 	struct sctpio_sndinfo si = { .ppid = 7, .assoc_id = r->cli_assoc[0] };
 
+	char label[48];
+
+	mode_name(label, sizeof(label), r->style, "send", m);
 	if (batch_sizes[m])
 		TRY(sctpio_batch_new(&b, (size_t)batch_sizes[m], (size_t)o->size));
+	perf_window(1, label);
 	double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	for (int i = 0; i < o->k;) {
 		si.stream = (uint16_t)(i % 8);
@@ -321,6 +341,7 @@ static void send_round(struct rig *r, const struct opts *o, int m, double *rate,
 		flush(b, fd); /* full, or the last message is in */
 	}
 	double w1 = clock_s(CLOCK_MONOTONIC), c1 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	perf_window(0, label);
 	sctpio_batch_free(b);
 	*rate = o->k / (w1 - w0);
 	*cpu = (c1 - c0) * 1e9 / o->k;
@@ -372,11 +393,7 @@ static void report(const char *dir, int style, struct result *res, const struct 
 			continue;
 		}
 		char mode[48];
-		if (batch_sizes[m])
-			snprintf(mode, sizeof(mode), "%s %s batch %d", style == SCTPIO_ONE_TO_ONE ? "1:1" : "1:N", dir,
-				 batch_sizes[m]);
-		else
-			snprintf(mode, sizeof(mode), "%s %s per-message", style == SCTPIO_ONE_TO_ONE ? "1:1" : "1:N", dir);
+		mode_name(mode, sizeof(mode), style, dir, m);
 		printf("%-22s %10.0f %11.0f %10.2fx %10.2fx %10.0f %10.2fx\n", mode, rate[m], cpu[m], rate[m] / rate[0],
 		       cpu[0] / cpu[m], best[m], best[m] / best[0]);
 	}

@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -66,6 +68,7 @@ type measurement struct {
 	sw0, sw1         int64
 	t0               time.Time
 	wall             time.Duration
+	label            string // the receiver's or sender's name, for perfWindow
 }
 
 // Every counter read between the two ReadMemStats allocates nothing, so that allocs/msg is the
@@ -73,6 +76,7 @@ type measurement struct {
 func (m *measurement) start() {
 	// The label marks the timed part in a CPU profile (-cpuprofile; pprof -tagfocus timed=yes).
 	pprof.SetGoroutineLabels(timedLabels)
+	perfOpen()
 	runtime.GC()
 	m.cg[0].Name, m.cg[1].Name = "/cgo/go-to-c-calls:calls", "/cgo/go-to-c-calls:calls"
 	runtime.LockOSThread()
@@ -80,6 +84,7 @@ func (m *measurement) start() {
 	m.sw0 = threadSwitches(m.status)
 	runtime.ReadMemStats(&m.m0)
 	metrics.Read(m.cg[:1])
+	perfWindow(true, m.label)
 	m.tc0, m.c0 = cpuNow(rusageThread), cpuNow(syscall.RUSAGE_SELF)
 	m.t0 = time.Now()
 }
@@ -87,9 +92,14 @@ func (m *measurement) start() {
 func (m *measurement) stop() {
 	m.wall = time.Since(m.t0)
 	m.c1, m.tc1 = cpuNow(syscall.RUSAGE_SELF), cpuNow(rusageThread)
+	perfWindow(false, m.label)
 	metrics.Read(m.cg[1:])
 	m.sw1 = threadSwitches(m.status)
 	runtime.ReadMemStats(&m.m1)
+	if perfCtl != nil && strings.Contains(m.label, perfWord) {
+		// Which thread the window was on, for scripts/bench-profile (the drain is locked to it).
+		fmt.Fprintf(os.Stderr, "gobench: perf window: tid %d: %s\n", syscall.Gettid(), m.label)
+	}
 	if m.status != nil {
 		m.status.Close()
 	}
@@ -98,6 +108,53 @@ func (m *measurement) stop() {
 }
 
 var timedLabels = pprof.WithLabels(context.Background(), pprof.Labels("timed", "yes"))
+
+// perfWindow opens (true) or closes the window that `perf record --control fifo:CTL,ACK -D -1`
+// samples, when SCTPIO_BENCH_PERF is "CTL,ACK" or "CTL,ACK,WORD" (the two FIFOs, and a word the
+// timed part's label must contain), as bench.h's perf_window does for the C benchmarks: perf's
+// "enable" or "disable" command, then its "ack". Without the variable it does nothing.
+func perfWindow(on bool, label string) {
+	perfOpen()
+	if perfCtl == nil || !strings.Contains(label, perfWord) {
+		return
+	}
+	cmd := "disable\n"
+	if on {
+		cmd = "enable\n"
+	}
+	var a [8]byte
+	if _, err := perfCtl.WriteString(cmd); err != nil {
+		fatalf("SCTPIO_BENCH_PERF: %v", err)
+	}
+	if _, err := perfAck.Read(a[:]); err != nil {
+		fatalf("SCTPIO_BENCH_PERF: %v", err)
+	}
+}
+
+// perfOpen opens the FIFOs that SCTPIO_BENCH_PERF names, once; start calls it before the memory
+// statistics are read, so that opening them counts as no allocation of the measured path.
+func perfOpen() {
+	perfOnce.Do(func() {
+		ctl, ack, ok := strings.Cut(os.Getenv("SCTPIO_BENCH_PERF"), ",")
+		if !ok {
+			return
+		}
+		ack, perfWord, _ = strings.Cut(ack, ",")
+		var err error
+		if perfCtl, err = os.OpenFile(ctl, os.O_WRONLY, 0); err == nil {
+			perfAck, err = os.Open(ack)
+		}
+		if err != nil {
+			fatalf("SCTPIO_BENCH_PERF: %v", err)
+		}
+	})
+}
+
+var (
+	perfOnce         sync.Once
+	perfCtl, perfAck *os.File
+	perfWord         string
+)
 
 // add records m as one more round of s, per message.
 func (s *samples) add(m *measurement) {
@@ -276,7 +333,7 @@ func measure(r *receiver, b *sctp.Batch) error {
 	if err := fill(r, *count, b); err != nil {
 		return fmt.Errorf("fill: %w", err)
 	}
-	var m measurement
+	m := measurement{label: "recv " + r.name}
 	m.start()
 	err := r.drain(*count)
 	m.stop()

@@ -217,7 +217,7 @@ func measureSend(s *sender) error {
 	if err != nil {
 		return err
 	}
-	var m measurement
+	m := measurement{label: "send " + s.name}
 	m.start()
 	err = s.send(*count)
 	m.stop()
