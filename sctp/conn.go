@@ -11,10 +11,12 @@ import "C"
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
 	"net"
 	"net/netip"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -23,6 +25,16 @@ import (
 // boundaries: one Write sends one message, one Read returns bytes of one message only.
 type SCTPConn struct {
 	s *sock
+	// up says that the association has been established (a Dial, Accept or PeelOff result, or a
+	// write went out), so that a write's EPIPE means it is gone rather than not yet there.
+	up atomic.Bool
+}
+
+// newConn returns the connection of s, whose association is established when up is set.
+func newConn(s *sock, up bool) *SCTPConn {
+	c := &SCTPConn{s: s}
+	c.up.Store(up)
+	return c
 }
 
 var _ net.Conn = (*SCTPConn)(nil)
@@ -31,8 +43,8 @@ var _ net.Conn = (*SCTPConn)(nil)
 // It returns io.EOF once the association has shut down gracefully and everything the peer sent
 // before has been read: after the peer's shutdown, and after this side's own CloseWrite once the
 // shutdown has completed (so "CloseWrite, then read the rest" works as on TCP). It returns an error
-// that errors.Is syscall.ECONNRESET once the association is lost (aborted or timed out), and from then
-// on. Other notifications are skipped, or given to the notification handler (SetNotificationHandler). The end of the association is seen through its association
+// that errors.Is syscall.ECONNRESET once the association is lost (ETIMEDOUT where the kernel reported
+// the loss as a timeout), and the same error from then on. Other notifications are skipped, or given to the notification handler (SetNotificationHandler). The end of the association is seen through its association
 // change notifications (EventAssocChange, in DefaultEvents): without them a Read after this side's
 // CloseWrite waits until its deadline.
 func (c *SCTPConn) Read(b []byte) (int, error) {
@@ -50,7 +62,8 @@ func (c *SCTPConn) Read(b []byte) (int, error) {
 		// must end the Read rather than be skipped (skipping it once hung Read forever). end comes
 		// with the notification's last piece, however small b is.
 		if end != nil && end != io.EOF {
-			return 0, c.s.opError("read", "recvmsg", syscall.ECONNRESET)
+			// The first end recorded: this one, or the errno a write took before it.
+			return 0, c.s.endOr("recvmsg", io.EOF)
 		}
 	}
 }
@@ -133,13 +146,26 @@ func (c *SCTPConn) WriteMsg(b []byte, info *SndInfo) (int, error) {
 	return c.wrote(c.s.sendMsg(b, info, netip.AddrPort{}))
 }
 
-// wrote passes a write's result on, recording first (assocEnd) a lost association that its error
-// tells of. The kernel reports that error once, to whichever call comes first: when a write takes
-// it, a read of a connection without association-change events has nothing else that would end
-// it, and the kernel wakes no reader of a closed one-to-one socket.
+// wrote passes a write's result on, ending the reads first when its error says that the
+// association is gone. The kernel reports a lost association's error once, to whichever call comes
+// first; when a write takes it, a read of a connection without association-change events has
+// nothing else that would end it, and the kernel wakes no reader of a closed one-to-one socket. So:
+//   - that error (ECONNRESET, ETIMEDOUT) is recorded as the association's end (assocEnd);
+//   - EPIPE, once the association was up, says it is gone without saying how: a sendmmsg that sent
+//     messages before the one that took the error reports the count and drops the error, and the
+//     next call gets EPIPE. The receiving side is shut without a reason, so that reads return what
+//     is queued, its last association change included (which records how it ended), then io.EOF.
 func (c *SCTPConn) wrote(n int, err error) (int, error) {
+	if n > 0 && !c.up.Load() {
+		c.up.Store(true)
+	}
+	if err == nil {
+		return n, nil
+	}
 	if en, ok := assocGone(err); ok {
 		c.s.assocEnd(en)
+	} else if c.up.Load() && errors.Is(err, syscall.EPIPE) {
+		c.s.shutRead()
 	}
 	return n, err
 }

@@ -310,7 +310,7 @@ func (d *Dialer) dialAddr(ctx context.Context, network, address string, raddr *A
 	if ra, err := s.addrs(true, 0); err == nil && len(ra.IPs) > 0 {
 		s.raddr = ra
 	}
-	return &SCTPConn{s: s}, nil
+	return newConn(s, true), nil
 }
 
 // waitUp waits until the association of connecting one-to-one socket s is up, has come up and gone
@@ -490,7 +490,7 @@ func (l *Listener) AcceptSCTP() (*SCTPConn, error) {
 	if la, err := s.addrs(false, 0); err == nil {
 		s.laddr = la
 	}
-	return &SCTPConn{s: s}, nil
+	return newConn(s, true), nil
 }
 
 // Close stops listening and unblocks a pending Accept.

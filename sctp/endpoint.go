@@ -140,7 +140,7 @@ func (e *Endpoint) PeelOff(id AssocID) (*SCTPConn, error) {
 	}
 	s.laddr, _ = s.addrs(false, 0)
 	s.raddr, _ = s.addrs(true, 0)
-	return &SCTPConn{s: s}, nil
+	return newConn(s, true), nil
 }
 
 // Shutdown gracefully ends association id.

@@ -32,7 +32,7 @@ func FileConn(f *os.File) (*SCTPConn, error) {
 		return nil, err
 	}
 	s.raddr, _ = s.addrs(true, 0)
-	return &SCTPConn{s: s}, nil
+	return newConn(s, false), nil // maybe still connecting: see SCTPConn.wrote
 }
 
 // FileListener returns a listener for a copy of f's descriptor, which must be a listening

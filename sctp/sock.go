@@ -302,8 +302,13 @@ func (s *sock) close() error {
 // first reason stays.
 func (s *sock) assocEnd(err error) {
 	if s.end.CompareAndSwap(nil, &err) {
-		s.rc.Control(func(fd uintptr) { syscall.Shutdown(int(fd), syscall.SHUT_RD) })
+		s.shutRead()
 	}
+}
+
+// shutRead shuts the socket's receiving side (see assocEnd); again is harmless.
+func (s *sock) shutRead() {
+	s.rc.Control(func(fd uintptr) { syscall.Shutdown(int(fd), syscall.SHUT_RD) })
 }
 
 // endOr is what a read of a one-to-one socket that found the end of the stream returns: the reason
