@@ -124,7 +124,9 @@ func TestNoEventsSubscribesToNone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	c2.Write([]byte("data"))
+	if _, err := c2.Write([]byte("data")); err != nil {
+		t.Fatal(err)
+	}
 	e.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if n, err := e.ReadMsgFrom(make([]byte, 256), &info); err != nil || info.IsNotification() || n != 4 {
 		t.Errorf("endpoint after Subscribe(NoEvents): first read %d bytes %+v, %v; want the 4 of the data", n, info, err)

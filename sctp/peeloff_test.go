@@ -68,8 +68,8 @@ func readData(c *SCTPConn, buf []byte, info *RcvInfo) (int, error) {
 // A connection peeled off an endpoint keeps SCTPConn's promises: messages both ways with their
 // stream and PPID, io.EOF after either side's graceful shutdown, ECONNRESET after either side's
 // abort, on every read from then on. Linux makes the peeled socket a third kind (SOCK_SEQPACKET
-// holding one association, on which shutdown(2) does nothing), so none of this follows from the
-// accepted connections' tests.
+// holding one association, for which shutdown(2) sends no SHUTDOWN), so none of this follows from
+// the accepted connections' tests.
 func TestPeeledConnKeepsTheConnPromises(t *testing.T) {
 	needSCTP(t)
 	buf := make([]byte, 256)
@@ -113,7 +113,9 @@ func TestPeeledConnKeepsTheConnPromises(t *testing.T) {
 	t.Run("ClientCloseWrite", func(t *testing.T) {
 		cli, peeled := peeledPair(t)
 		exchange(t, cli, peeled)
-		cli.Write([]byte("last"))
+		if _, err := cli.Write([]byte("last")); err != nil {
+			t.Fatal(err)
+		}
 		if err := cli.CloseWrite(); err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +125,9 @@ func TestPeeledConnKeepsTheConnPromises(t *testing.T) {
 	t.Run("PeeledCloseWrite", func(t *testing.T) {
 		cli, peeled := peeledPair(t)
 		exchange(t, cli, peeled)
-		peeled.Write([]byte("bye"))
+		if _, err := peeled.Write([]byte("bye")); err != nil {
+			t.Fatal(err)
+		}
 		if err := peeled.CloseWrite(); err != nil {
 			t.Fatal(err)
 		}

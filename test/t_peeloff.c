@@ -130,6 +130,8 @@ static void expect_peeled(int pfd, int srv, const struct client *c, const sctpio
 	CHECK(fdflags & FD_CLOEXEC);
 	CHECK_EQ(!!(flflags & O_NONBLOCK), !blocking);
 
+	/* getpeername: kernels before the 2022 fix to sctp_do_peeloff set the peer's address on the
+	 * old socket instead; the harness's kernel (6.1) has it. */
 	len = sizeof(name);
 	CHECK_EQ(getpeername(pfd, &name.sa, &len), 0);
 	CHECK_EQ(sctpio_addr_port(&name), c->port);
@@ -161,9 +163,8 @@ static void expect_comm_lost(int fd, const char *reason)
 		ssize_t n = sctpio_recv(fd, buf, sizeof(buf), &ri);
 		if (n == -EAGAIN)
 			continue;
-		if (n < 0 && n != -ECONNRESET)
-			FAIL("fd %d: recv %s where COMM_LOST was due", fd, strerror((int)-n));
-		CHECK(n > 0);
+		if (n <= 0)
+			FAIL("fd %d: recv %s where COMM_LOST was due", fd, n ? strerror((int)-n) : "end of stream");
 		if (!(ri.flags & SCTPIO_MSG_NOTIFICATION))
 			FAIL("fd %d got \"%.*s\" where COMM_LOST was due", fd, (int)n, buf);
 		OK(sctpio_notification_decode(buf, (size_t)n, &note));

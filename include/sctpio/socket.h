@@ -146,12 +146,12 @@ SCTPIO_API int sctpio_sock_client_setup(int style, const sctpio_addr *peers, siz
  * sctpio_sock_peeloff - branch association assoc_id of a one-to-many socket off onto a new
  * descriptor of its own (SCTP_SOCKOPT_PEELOFF_FLAGS, close-on-exec, non-blocking unless
  * SCTPIO_BLOCKING), used as a one-to-one socket: sends and receives need no association id (0
- * names its one association), getpeername gives the peer, and messages of that association,
- * those already queued included, arrive on the new descriptor only. Linux makes it a
- * SOCK_SEQPACKET socket of a kind of its own, so that sctpio_sock_style reports it
- * SCTPIO_ONE_TO_MANY, sctpio_sock_shutdown(fd, 0) ends it gracefully (shutdown(2) does nothing
- * there) and sctpio_sock_abort(fd, 0, ...) aborts it, with a reason. Returns it or -errno
- * (-EINVAL: no such association, or fd is itself peeled off).
+ * names its one association), and messages of that association, those already queued included,
+ * arrive on the new descriptor only. Linux (6.1) makes it a SOCK_SEQPACKET socket of a kind of its
+ * own: sctpio_sock_style reports it SCTPIO_ONE_TO_MANY, sctpio_sock_shutdown(fd, 0) ends it
+ * gracefully (shutdown(2) sends no SHUTDOWN there; it only sets the socket's shutdown flags), and
+ * sctpio_sock_abort(fd, 0, ...) aborts it, with a reason. Returns it or -errno (-EINVAL: no such
+ * association, or fd is not a one-to-many socket, a peeled-off one included).
  */
 SCTPIO_API int sctpio_sock_peeloff(int fd, sctp_assoc_t assoc_id, unsigned flags);
 
@@ -170,9 +170,9 @@ SCTPIO_API int sctpio_sock_shutdown(int fd, sctp_assoc_t assoc_id);
  * SCTPIO_ABORT_REASON_MAX, 65,492, so that the ABORT fits in one IP packet: see sctpio/msg.h). The
  * peer gets an SCTP_COMM_LOST association change with the reason. Returns 0 or -errno: -EINVAL
  * (reason NULL with len > 0), -EMSGSIZE (len above SCTPIO_ABORT_REASON_MAX: nothing is sent, the
- * association goes on), -EOPNOTSUPP on a one-to-one socket, where Linux offers no abort with a
- * reason: set SO_LINGER to {1, 0} (sctpio_opt_set_linger) and close the socket to abort it without
- * one.
+ * association goes on), -EOPNOTSUPP on a SOCK_STREAM (one-to-one) socket, where Linux offers no
+ * abort with a reason: set SO_LINGER to {1, 0} (sctpio_opt_set_linger) and close the socket to abort
+ * it without one (a peeled-off socket takes the abort: see sctpio_sock_peeloff).
  */
 SCTPIO_API int sctpio_sock_abort(int fd, sctp_assoc_t assoc_id, const void *reason, size_t len);
 
