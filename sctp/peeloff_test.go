@@ -110,46 +110,39 @@ func TestPeeledConnKeepsTheConnPromises(t *testing.T) {
 			}
 		}
 	}
-	t.Run("ClientCloseWrite", func(t *testing.T) {
-		cli, peeled := peeledPair(t)
-		exchange(t, cli, peeled)
-		if _, err := cli.Write([]byte("last")); err != nil {
-			t.Fatal(err)
+	// Each side in turn ends the association, gracefully (a last message, then CloseWrite: the other
+	// side reads it, then io.EOF, and so does the closing side) or by aborting it (the other side
+	// reads ECONNRESET).
+	for _, closer := range []string{"Client", "Peeled"} {
+		sides := func(cli, peeled *SCTPConn) (closing, other *SCTPConn, cname, oname string) {
+			if closer == "Client" {
+				return cli, peeled, "client", "peeled side"
+			}
+			return peeled, cli, "peeled side", "client"
 		}
-		if err := cli.CloseWrite(); err != nil {
-			t.Fatal(err)
-		}
-		ends(t, "peeled side", peeled, []string{"last"}, io.EOF)
-		ends(t, "client", cli, nil, io.EOF)
-	})
-	t.Run("PeeledCloseWrite", func(t *testing.T) {
-		cli, peeled := peeledPair(t)
-		exchange(t, cli, peeled)
-		if _, err := peeled.Write([]byte("bye")); err != nil {
-			t.Fatal(err)
-		}
-		if err := peeled.CloseWrite(); err != nil {
-			t.Fatal(err)
-		}
-		ends(t, "client", cli, []string{"bye"}, io.EOF)
-		ends(t, "peeled side", peeled, nil, io.EOF)
-	})
-	t.Run("ClientAbort", func(t *testing.T) {
-		cli, peeled := peeledPair(t)
-		exchange(t, cli, peeled)
-		if err := cli.Abort(); err != nil {
-			t.Fatal(err)
-		}
-		ends(t, "peeled side", peeled, nil, syscall.ECONNRESET)
-	})
-	t.Run("PeeledAbort", func(t *testing.T) {
-		cli, peeled := peeledPair(t)
-		exchange(t, cli, peeled)
-		if err := peeled.Abort(); err != nil {
-			t.Fatal(err)
-		}
-		ends(t, "client", cli, nil, syscall.ECONNRESET)
-	})
+		t.Run(closer+"CloseWrite", func(t *testing.T) {
+			cli, peeled := peeledPair(t)
+			exchange(t, cli, peeled)
+			c, o, cname, oname := sides(cli, peeled)
+			if _, err := c.Write([]byte("last")); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			ends(t, oname, o, []string{"last"}, io.EOF)
+			ends(t, cname, c, nil, io.EOF)
+		})
+		t.Run(closer+"Abort", func(t *testing.T) {
+			cli, peeled := peeledPair(t)
+			exchange(t, cli, peeled)
+			c, o, _, oname := sides(cli, peeled)
+			if err := c.Abort(); err != nil {
+				t.Fatal(err)
+			}
+			ends(t, oname, o, nil, syscall.ECONNRESET)
+		})
+	}
 	t.Run("PeeledWithoutEventsWriteTakesTheAbort", func(t *testing.T) {
 		cli, peeled := peeledPair(t)
 		exchange(t, cli, peeled)

@@ -159,12 +159,9 @@ static void expect_comm_lost(int fd, const char *reason)
 	struct sctpio_notification note;
 
 	for (;;) {
-		wait_fd(fd, POLLIN, 10000);
-		ssize_t n = sctpio_recv(fd, buf, sizeof(buf), &ri);
-		if (n == -EAGAIN)
-			continue;
-		if (n <= 0)
-			FAIL("fd %d: recv %s where COMM_LOST was due", fd, n ? strerror((int)-n) : "end of stream");
+		ssize_t n = recv_next(fd, buf, sizeof(buf), &ri);
+		if (n == 0)
+			FAIL("fd %d: end of stream where COMM_LOST was due", fd);
 		if (!(ri.flags & SCTPIO_MSG_NOTIFICATION))
 			FAIL("fd %d got \"%.*s\" where COMM_LOST was due", fd, (int)n, buf);
 		OK(sctpio_notification_decode(buf, (size_t)n, &note));
@@ -186,11 +183,7 @@ static void expect_eof(int fd)
 	struct sctpio_rcvinfo ri;
 
 	for (;;) {
-		wait_fd(fd, POLLIN, 10000);
-		ssize_t n = sctpio_recv(fd, buf, sizeof(buf), &ri);
-		if (n == -EAGAIN)
-			continue;
-		CHECK(n >= 0);
+		ssize_t n = recv_next(fd, buf, sizeof(buf), &ri);
 		if (n == 0)
 			return;
 		if (!(ri.flags & SCTPIO_MSG_NOTIFICATION))

@@ -22,29 +22,6 @@ static void subscribe(int fd, uint16_t type)
 	OK(sctpio_sock_subscribe(fd, SCTP_ALL_ASSOC, type, 1));
 }
 
-static void wait_notification(int fd, uint16_t type, union sctp_notification *out)
-{
-	char buf[2048];
-	struct sctpio_rcvinfo ri;
-
-	for (;;) {
-		wait_fd(fd, POLLIN, 10000);
-		ssize_t n = sctpio_recv(fd, buf, sizeof(buf), &ri);
-		if (n == -EAGAIN)
-			continue;
-		if (n < 0)
-			FAIL("sctpio_recv: %s", strerror((int)-n));
-		if (!(ri.flags & SCTPIO_MSG_NOTIFICATION))
-			FAIL("data (%zd bytes) while waiting for notification %u", n, type);
-		const union sctp_notification *sn = (const void *)buf;
-		if (sn->sn_header.sn_type == type) {
-			memset(out, 0, sizeof(*out));
-			memcpy(out, buf, (size_t)n < sizeof(*out) ? (size_t)n : sizeof(*out));
-			return;
-		}
-	}
-}
-
 /* Read a sysctl as text; write one and report whether it took. */
 static int sysctl_get(const char *path, char *buf, size_t len)
 {

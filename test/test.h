@@ -53,8 +53,9 @@ static inline void wait_fd(int fd, short events, int ms)
 		FAIL("poll: %s", strerror(errno));
 }
 
-/* Receive one whole data message (skipping notifications) with a deadline; returns its length. */
-static inline ssize_t recv_data(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *ri)
+/* Receive the next message or notification, waiting up to 10 s for it: its length, 0 at the end of
+ * stream; an error fails the test. */
+static inline ssize_t recv_next(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *ri)
 {
 	for (;;) {
 		wait_fd(fd, POLLIN, 10000);
@@ -63,8 +64,37 @@ static inline ssize_t recv_data(int fd, void *buf, size_t cap, struct sctpio_rcv
 			continue;
 		if (n < 0)
 			FAIL("sctpio_recv: %s", strerror((int)-n));
+		return n;
+	}
+}
+
+/* Receive one whole data message (skipping notifications) with a deadline; returns its length. */
+static inline ssize_t recv_data(int fd, void *buf, size_t cap, struct sctpio_rcvinfo *ri)
+{
+	for (;;) {
+		ssize_t n = recv_next(fd, buf, cap, ri);
 		if (!(ri->flags & SCTPIO_MSG_NOTIFICATION))
 			return n;
+	}
+}
+
+/* Read until a notification of `type` arrives, copied to *out; data or the end of stream on the way
+ * fails the test. */
+static inline void wait_notification(int fd, uint16_t type, union sctp_notification *out)
+{
+	char buf[2048];
+	struct sctpio_rcvinfo ri;
+
+	for (;;) {
+		ssize_t n = recv_next(fd, buf, sizeof(buf), &ri);
+		if (!(ri.flags & SCTPIO_MSG_NOTIFICATION))
+			FAIL("data (%zd bytes) while waiting for notification %u", n, type);
+		const union sctp_notification *sn = (const void *)buf;
+		if (sn->sn_header.sn_type == type) {
+			memset(out, 0, sizeof(*out));
+			memcpy(out, buf, (size_t)n < sizeof(*out) ? (size_t)n : sizeof(*out));
+			return;
+		}
 	}
 }
 
