@@ -40,6 +40,19 @@ same() {
 	fi
 }
 
+# refused VAR VALUE: sctp-run with VAR=VALUE in its environment must exit 125 naming VAR, before
+# anything runs (the command would print "ran").
+refused() {
+	local start=$SECONDS rc
+	env "$1=$2" "$SR" --vm -- sh -c 'echo ran' >"$tmp/got" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 125 ] && ! [ -s "$tmp/got" ] && grep -q "$1" "$tmp/err"; then
+		pass "$1 $(printf %q "$2") refused (125, nothing ran, in $((SECONDS - start)) s)"
+	else
+		fail "$1 $(printf %q "$2"): exit $rc, stdout '$(head -c 200 "$tmp/got")', stderr '$(head -c 300 "$tmp/err")'"
+	fi
+}
+
 host_has_sctp() {
 	modprobe -q sctp 2>/dev/null || true
 	perl -MSocket -e 'socket(my $s, AF_INET, SOCK_SEQPACKET, 132) or exit 1' 2>/dev/null
