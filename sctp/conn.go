@@ -44,9 +44,10 @@ var _ net.Conn = (*SCTPConn)(nil)
 // before has been read: after the peer's shutdown, and after this side's own CloseWrite once the
 // shutdown has completed (so "CloseWrite, then read the rest" works as on TCP). It returns an error
 // that errors.Is syscall.ECONNRESET once the association is lost (ETIMEDOUT where the kernel reported
-// the loss as a timeout), and the same error from then on. Other notifications are skipped, or given to the notification handler (SetNotificationHandler). The end of the association is seen through its association
-// change notifications (EventAssocChange, in DefaultEvents): without them a Read after this side's
-// CloseWrite waits until its deadline.
+// the loss as a timeout), and the same error from then on. Other notifications are skipped, or given
+// to the notification handler (SetNotificationHandler). The end of the association is seen through
+// its association change notifications (EventAssocChange, in DefaultEvents): without them a Read
+// after this side's CloseWrite waits until its deadline.
 func (c *SCTPConn) Read(b []byte) (int, error) {
 	var info RcvInfo
 	if h := c.s.noteHandler(); h != nil {
